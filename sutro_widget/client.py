@@ -1,0 +1,299 @@
+"""HTTP to the Sutro job-status endpoint, and nothing of widgets.
+
+:class:`SutroClient` builds one request per question, sends it with explicit
+timeouts over pooled connections, and turns every answer into either a
+:class:`~sutro_widget.status.StatusReport` or one typed
+:class:`~sutro_widget.errors.SutroError`. It offers a blocking call for users
+(``get_status``) and a coroutine for the poller's event loop
+(``fetch_status_async``); both share the request building and answer reading,
+so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from urllib.parse import quote
+
+import httpx
+
+from ._config import resolve_settings
+from ._version import __version__
+from .errors import (
+    AuthenticationError,
+    JobNotFoundError,
+    NetworkError,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    SutroError,
+)
+from .status import StatusReport, excerpt, parse_status_body
+
+#: Connect fast or fail fast; a status answer is small, so reads are short too.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: A status answer is a few hundred bytes; anything this large is not one.
+MAX_BODY_BYTES = 1024 * 1024
+#: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
+MAX_JOB_ID_LENGTH = 256
+
+
+def check_job_id(job_id: object) -> str:
+    """Return ``job_id`` if it can name a job, else raise ``ValueError``.
+
+    Reject what can never be a job id before any request is made: non-strings,
+    empty or blank ids, control characters, the path segments ``.`` and ``..``
+    and anything over :data:`MAX_JOB_ID_LENGTH` characters. Everything else is
+    sent percent-encoded as exactly one path segment.
+    """
+    if not isinstance(job_id, str):
+        raise TypeError(f"job_id must be a string, not {type(job_id).__name__}.")
+    if not job_id.strip():
+        raise ValueError("job_id is empty: pass the id returned when the job was submitted.")
+    if job_id != job_id.strip():
+        raise ValueError(f"job_id {job_id!r} has leading or trailing whitespace.")
+    if len(job_id) > MAX_JOB_ID_LENGTH:
+        raise ValueError(f"job_id is {len(job_id)} characters; at most {MAX_JOB_ID_LENGTH}.")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in job_id):
+        raise ValueError(f"job_id {job_id!r} contains control characters.")
+    if job_id in (".", ".."):
+        raise ValueError(f"job_id {job_id!r} is not a job id.")
+    return job_id
+
+
+class SutroClient:
+    """Ask a Sutro deployment for the status of jobs.
+
+    The key and URL are resolved like the official SDK does (arguments, then
+    ``SUTRO_API_KEY`` / ``SUTRO_API_URL``, then ``~/.sutro/config.json``); an
+    explicit ``base_url`` is used as given, with ``/job-status/{job_id}``
+    appended. The key is only ever sent in the ``Authorization`` header, and
+    never to plain ``http://`` unless the host is loopback.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    ) -> None:
+        settings = resolve_settings(api_key=api_key, base_url=base_url)
+        self.base_url = settings.base_url
+        self._api_key = settings.api_key
+        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._sync_http: httpx.Client | None = None
+
+    def __repr__(self) -> str:
+        return f"SutroClient(base_url={self.base_url!r})"
+
+    # -- requests ---------------------------------------------------------------
+
+    def status_url(self, job_id: str) -> str:
+        """The status URL of ``job_id``, its id encoded as one path segment."""
+        return f"{self.base_url}/job-status/{quote(check_job_id(job_id), safe='')}"
+
+    def build_status_request(self, job_id: str) -> httpx.Request:
+        """The one request that asks for ``job_id``'s status.
+
+        Raises :class:`AuthenticationError` when no key was found anywhere, so
+        the user hears where to put one instead of a bare HTTP 401.
+        """
+        url = self.status_url(job_id)
+        if not self._api_key:
+            raise AuthenticationError(
+                "No Sutro API key found: pass api_key=..., set SUTRO_API_KEY, "
+                "or run `sutro login`."
+            )
+        headers = {
+            "Authorization": f"Key {self._api_key}",
+            "Accept": "application/json",
+            "User-Agent": f"sutro-widget/{__version__}",
+        }
+        # A bare Request carries no timeout unless told: without this extension
+        # a hung server would hold the request forever.
+        return httpx.Request(
+            "GET", url, headers=headers, extensions={"timeout": self._timeout.as_dict()}
+        )
+
+    def get_status(self, job_id: str) -> StatusReport:
+        """Fetch ``job_id``'s status now, blocking; raises a :class:`SutroError` on failure."""
+        request = self.build_status_request(job_id)
+        if self._sync_http is None:
+            self._sync_http = httpx.Client(follow_redirects=False, timeout=self._timeout)
+        try:
+            with self._sync_http.stream(
+                request.method, request.url, headers=request.headers
+            ) as response:
+                body = _read_capped(response.iter_bytes(), response)
+        except httpx.HTTPError as exc:
+            raise network_error(exc, self.base_url) from None
+        return read_status_answer(response.status_code, response.headers, body, job_id=job_id)
+
+    async def fetch_status_async(self, job_id: str, http: httpx.AsyncClient) -> StatusReport:
+        """Fetch ``job_id``'s status on ``http``, the caller's pooled async client.
+
+        The poller shares one ``httpx.AsyncClient`` among all widgets so that
+        connections are reused and jobs are polled concurrently on one thread.
+        """
+        request = self.build_status_request(job_id)
+        try:
+            response = await http.send(request, stream=True, follow_redirects=False)
+            try:
+                _check_declared_size(response)
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        raise _too_large(response)
+                    chunks.append(chunk)
+                body = b"".join(chunks)
+            finally:
+                await response.aclose()
+        except httpx.HTTPError as exc:
+            raise network_error(exc, self.base_url) from None
+        return read_status_answer(response.status_code, response.headers, body, job_id=job_id)
+
+    # -- lifecycle --------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the pooled connections of the blocking client, if it was used."""
+        if self._sync_http is not None:
+            self._sync_http.close()
+            self._sync_http = None
+
+    def __enter__(self) -> SutroClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# -- reading answers -------------------------------------------------------------
+
+
+def read_status_answer(
+    status_code: int, headers: Mapping[str, str], body: bytes, *, job_id: str
+) -> StatusReport:
+    """Turn one HTTP answer into a report, or raise the error that names its problem."""
+    if status_code == 200:
+        return parse_status_body(body, job_id=job_id, status_code=status_code)
+    detail = _server_detail(body)
+    suffix = f" The server said: {detail}" if detail else ""
+    if status_code in (401, 403):
+        raise AuthenticationError(
+            f"The server rejected the API key (HTTP {status_code}): check SUTRO_API_KEY "
+            f"or the api_key argument.{suffix}",
+            status_code=status_code,
+        )
+    if status_code == 404:
+        raise JobNotFoundError(
+            f"Job {job_id!r} was not found (HTTP 404): check the id and that it belongs "
+            f"to this API key's account.{suffix}",
+            status_code=status_code,
+        )
+    if status_code == 429:
+        retry_after = parse_retry_after(headers.get("retry-after"))
+        wait = f" It asked us to wait {retry_after:.0f} s." if retry_after is not None else ""
+        raise RateLimitedError(
+            f"The server is rate limiting requests (HTTP 429).{wait}",
+            retry_after=retry_after,
+        )
+    if 300 <= status_code < 400:
+        raise ProtocolError(
+            f"The server answered with a redirect (HTTP {status_code}) to "
+            f"{headers.get('location', 'another address')!r}, which is not followed "
+            "so the API key stays with the configured server: check the base URL.",
+            status_code=status_code,
+            excerpt=excerpt(body),
+        )
+    if status_code >= 500:
+        raise ServerError(
+            f"The Sutro server had a problem (HTTP {status_code}).{suffix}",
+            status_code=status_code,
+        )
+    raise ProtocolError(
+        f"The server gave an unexpected answer (HTTP {status_code}).{suffix}",
+        status_code=status_code,
+        excerpt=excerpt(body),
+    )
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date)."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, seconds) if seconds == seconds else None  # NaN is no answer
+
+
+def network_error(exc: httpx.HTTPError, base_url: str) -> SutroError:
+    """Describe a transport failure in one sentence that names the server."""
+    host = httpx.URL(base_url).host or base_url
+    if isinstance(exc, httpx.TimeoutException):
+        return NetworkError(f"No answer from {host} in time ({type(exc).__name__}); retrying.")
+    if isinstance(exc, httpx.ConnectError):
+        return NetworkError(f"Could not connect to {host}: is the server up and reachable?")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return NetworkError(f"The connection to {host} broke before the answer was complete.")
+    return NetworkError(f"Network problem talking to {host} ({type(exc).__name__}).")
+
+
+def _read_capped(chunks: Iterable[bytes], response: httpx.Response) -> bytes:
+    """Read a streamed body, refusing it as soon as it passes :data:`MAX_BODY_BYTES`."""
+    _check_declared_size(response)
+    collected: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large(response)
+        collected.append(chunk)
+    return b"".join(collected)
+
+
+def _check_declared_size(response: httpx.Response) -> None:
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(response)
+
+
+def _too_large(response: httpx.Response) -> ProtocolError:
+    return ProtocolError(
+        f"The server's answer (HTTP {response.status_code}) is larger than "
+        f"{MAX_BODY_BYTES // 1024} KiB, too large to be a job status; it was not read.",
+        status_code=response.status_code,
+    )
+
+
+def _server_detail(body: bytes) -> str:
+    """The server's own short explanation (``detail`` or ``message``), if it gave one."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return ""
+    if isinstance(document, dict):
+        for key in ("detail", "message", "error"):
+            value = document.get(key)
+            if isinstance(value, str) and value.strip():
+                return excerpt(value)
+    return ""

@@ -1,0 +1,79 @@
+"""The errors a user can catch by meaning, in one small hierarchy.
+
+Every problem fetching a job's status becomes one of these, so the poller can
+decide from the *type* whether to retry (network, rate limit, server, protocol)
+or give up (authentication, not found), and a notebook user can write
+``except JobNotFoundError`` instead of parsing HTTP codes. Each ``str(error)``
+is one plain sentence a user can act on; none ever contains the API key.
+"""
+
+from __future__ import annotations
+
+
+class SutroError(Exception):
+    """Base of every error this package raises about talking to Sutro."""
+
+    #: Whether asking again later may succeed; the poller backs off and retries
+    #: these, and stops on the others.
+    transient: bool = True
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class AuthenticationError(SutroError):
+    """The server refused the API key (HTTP 401 or 403): retrying will not help."""
+
+    transient = False
+
+
+class JobNotFoundError(SutroError):
+    """The server does not know this job id (HTTP 404): retrying will not help."""
+
+    transient = False
+
+
+class RateLimitedError(SutroError):
+    """The server asked us to slow down (HTTP 429).
+
+    ``retry_after`` holds the server's ``Retry-After`` in seconds when it sent
+    one, so the poller can wait exactly as long as asked.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None = 429, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, status_code=status_code)
+        self.retry_after = retry_after
+
+
+class ServerError(SutroError):
+    """The server failed to answer (HTTP 5xx, or another unexpected status)."""
+
+
+class ProtocolError(SutroError):
+    """The server answered, but not in a shape we understand.
+
+    Non-JSON bodies, JSON of the wrong shape, or a body too large to be a status.
+    ``excerpt`` keeps the first characters of the body for the bug report.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, excerpt: str = ""
+    ) -> None:
+        super().__init__(message, status_code=status_code)
+        self.excerpt = excerpt
+
+
+class NetworkError(SutroError):
+    """No answer arrived: the connection failed, broke, or timed out."""
+
+
+class InsecureURLError(ValueError):
+    """A plain ``http://`` URL to a host that is not this machine.
+
+    The API key travels in a header, so it must only go over HTTPS, or over
+    plain HTTP to loopback (a local simulator). A ``ValueError`` because it is
+    a bad argument, raised before any request is made.
+    """

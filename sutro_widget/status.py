@@ -1,0 +1,159 @@
+"""The shapes of a job-status answer, and the one parser for both of them.
+
+The Sutro API has answered in two generations:
+
+* legacy: ``{"job_status": "running", "message": ..., "metadata": {...}}``
+* current: ``{"job_status": {"<job_id>": "RUNNING"}, "message": ..., "metadata": null}``
+
+Everything downstream (policy, widget, card) sees only :class:`StatusReport`,
+so neither the widget nor the browser needs to know which one the server spoke.
+This module knows nothing of HTTP or time.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ProtocolError
+
+_EXCERPT_CHARS = 200
+
+
+class JobStatus(str, enum.Enum):
+    """The canonical, lowercase status of a job, whichever generation sent it."""
+
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    QUEUED = "queued"
+    STARTING = "starting"
+    RUNNING = "running"
+    CANCELLING = "cancelling"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_final(self) -> bool:
+        """True for the states a job never leaves; polling stops there.
+
+        ``cancelling`` is not final: the job still moves on to ``cancelled``.
+        """
+        return self in _FINAL
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_FINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+# Both generations' spellings, lowercased, mapped to one canonical value.
+# "canceled" is the American spelling some servers use for the same state.
+_CANONICAL: dict[str, JobStatus] = {s.value: s for s in JobStatus}
+_CANONICAL["canceled"] = JobStatus.CANCELLED
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """One answer about one job, in the widget's terms.
+
+    ``raw_status`` keeps exactly what the server sent, so a status this package
+    does not know (``"PAUSED"``) is shown verbatim rather than hidden.
+    """
+
+    status: JobStatus
+    raw_status: str
+    message: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_final(self) -> bool:
+        """Whether this answer ends the job's story (see :attr:`JobStatus.is_final`)."""
+        return self.status.is_final
+
+
+def canonical_status(raw: str) -> JobStatus:
+    """Map any spelling of a status to :class:`JobStatus`; unknown words map to UNKNOWN."""
+    return _CANONICAL.get(raw.strip().lower(), JobStatus.UNKNOWN)
+
+
+def parse_status_body(body: bytes, *, job_id: str, status_code: int = 200) -> StatusReport:
+    """Parse the raw bytes of a job-status response.
+
+    Raises :class:`ProtocolError` (with the HTTP status and a short excerpt)
+    for anything that is not JSON or not a status answer, never anything else.
+    """
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(
+            f"The server's answer (HTTP {status_code}) was not JSON: {excerpt(body)!r}",
+            status_code=status_code,
+            excerpt=excerpt(body),
+        ) from exc
+    return parse_status_document(document, job_id=job_id, status_code=status_code)
+
+
+def parse_status_document(
+    document: object, *, job_id: str, status_code: int = 200
+) -> StatusReport:
+    """Turn a decoded JSON answer of either generation into a :class:`StatusReport`."""
+
+    def wrong_shape(why: str) -> ProtocolError:
+        text = excerpt(_safe_dumps(document))
+        return ProtocolError(
+            f"The server's answer (HTTP {status_code}) was not a job status: {why}.",
+            status_code=status_code,
+            excerpt=text,
+        )
+
+    if not isinstance(document, Mapping):
+        raise wrong_shape("expected a JSON object")
+    if "job_status" not in document:
+        raise wrong_shape("it has no 'job_status' field")
+
+    raw = document["job_status"]
+    if isinstance(raw, Mapping):
+        if job_id not in raw:
+            raise wrong_shape(f"'job_status' does not mention job {job_id!r}")
+        raw = raw[job_id]
+    if not isinstance(raw, str):
+        raise wrong_shape("'job_status' is not a string")
+
+    message = document.get("message")
+    if message is None:
+        message = ""
+    elif not isinstance(message, str):
+        message = _safe_dumps(message)
+
+    metadata = document.get("metadata")
+    if metadata is None:
+        metadata = {}
+    elif not isinstance(metadata, Mapping):
+        # Keep whatever the server said rather than dropping it.
+        metadata = {"value": metadata}
+
+    return StatusReport(
+        status=canonical_status(raw),
+        raw_status=raw,
+        message=message,
+        metadata=dict(metadata),
+    )
+
+
+def excerpt(body: bytes | str, limit: int = _EXCERPT_CHARS) -> str:
+    """The first ``limit`` characters of a body, decoded leniently, for error messages."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _safe_dumps(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):
+        return repr(value)

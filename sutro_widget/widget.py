@@ -1,0 +1,243 @@
+"""The notebook card: traitlets in Python, drawn by ``js/widget.ts`` in the browser.
+
+This is the only module that touches traitlets. It wires a :class:`SutroClient`
+and the shared :class:`~sutro_widget.poller.Poller` to the traits the browser
+reads, writes each poll's changes in one ``hold_sync()`` (one comm message),
+and turns browser button presses into requests to the poller: no HTTP ever
+runs on the kernel's comm thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from . import snapshot
+from .client import SutroClient, check_job_id
+from .errors import SutroError
+from .policy import PollPolicy
+from .poller import Poller, Watch, default_poller
+from .status import JobStatus, StatusReport
+
+log = logging.getLogger(__name__)
+
+_STATIC = Path(__file__).parent / "static"
+
+#: An unchanged answer sends nothing to the browser, except that the "checked
+#: N s ago" time is refreshed once it is this many seconds old, so a card on a
+#: long job keeps saying truthfully that it is alive without a message per poll.
+CHECKED_HEARTBEAT_SECONDS = 30.0
+
+_UNBUILT_ESM = """
+export default { render({ el }) {
+  el.textContent = "sutro-widget: the card's JavaScript was not built. "
+    + "Run `npm run build` in the source tree, or install the published wheel.";
+} };
+"""
+
+
+def _asset(name: str, fallback: str) -> Path | str:
+    path = _STATIC / name
+    return path if path.is_file() else fallback
+
+
+class JobStatusWidget(anywidget.AnyWidget):
+    """A live card for one Sutro job; polling starts as soon as it is created.
+
+    ``JobStatusWidget("job-123")`` finds the key and URL where the official SDK
+    does (``SUTRO_API_KEY`` / ``SUTRO_API_URL``, then ``~/.sutro/config.json``);
+    pass ``api_key`` / ``base_url`` to override. ``base_url`` is used as given:
+    the status URL is ``{base_url}/job-status/{job_id}``.
+
+    The status traits are written only by the poller thread. Problems fetching
+    the status land in :attr:`error` as one sentence, while the last good
+    status stays: the card never raises into the kernel from the background.
+    """
+
+    _esm = _asset("widget.js", _UNBUILT_ESM)
+    _css = _asset("widget.css", "")
+
+    job_id = traitlets.Unicode(read_only=True).tag(sync=True)
+    status = traitlets.Unicode(JobStatus.PENDING.value).tag(sync=True)
+    raw_status = traitlets.Unicode("").tag(sync=True)
+    message = traitlets.Unicode("").tag(sync=True)
+    metadata = traitlets.Dict().tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    polling = traitlets.Bool(False).tag(sync=True)
+    started_at = traitlets.Float(0.0).tag(sync=True)
+    finished_at = traitlets.Float(0.0).tag(sync=True)
+    last_checked_at = traitlets.Float(0.0).tag(sync=True)
+
+    def __init__(
+        self,
+        job_id: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        policy: PollPolicy | None = None,
+        poller: Poller | None = None,
+        autostart: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        job_id = check_job_id(job_id)
+        # Resolve (and validate) key and URL before any trait exists, so a bad
+        # URL is a ValueError at the call site, not a message on a dead card.
+        self._client = SutroClient(api_key=api_key, base_url=base_url)
+        self._poller = poller or default_poller()
+        self._policy = policy or PollPolicy()
+        self._watch: Watch | None = None
+        self._fatal: SutroError | None = None
+        self._changed = threading.Condition()
+        super().__init__(**kwargs)
+        self.set_trait("job_id", job_id)
+        self.started_at = self._now_ms()
+        self.on_msg(self._on_browser_message)
+        if autostart:
+            self.start()
+
+    # -- public API ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start (or resume) polling; a no-op while already polling."""
+        with self._changed:
+            if self._watch is not None and self._watch.active:
+                return
+            self._fatal = None
+            self._watch = self._poller.watch(
+                self.job_id, self._client, self, policy=self._policy
+            )
+            self.polling = True
+
+    def stop(self) -> None:
+        """Stop polling; the card keeps showing the last state it knew."""
+        with self._changed:
+            if self._watch is not None:
+                self._poller.unwatch(self._watch)
+                self._watch = None
+            self.polling = False
+            self._changed.notify_all()
+
+    def refresh(self) -> None:
+        """Ask for the status now, whether or not the card is polling."""
+        with self._changed:
+            if self._watch is not None and self._watch.active:
+                self._poller.poll_now(self._watch)
+            else:
+                self._poller.watch(
+                    self.job_id, self._client, self, policy=self._policy, once=True
+                )
+
+    def wait(self, timeout: float | None = None) -> str:
+        """Block until the job reaches a final status and return it.
+
+        Raises ``TimeoutError`` after ``timeout`` seconds, the
+        :class:`~sutro_widget.errors.SutroError` that stopped polling (a wrong
+        key, an unknown job), or ``RuntimeError`` if polling was stopped.
+        The card keeps updating in the browser while this blocks.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while True:
+                if JobStatus(self.status).is_final:
+                    return self.status
+                if self._fatal is not None:
+                    raise self._fatal
+                if not self.polling:
+                    raise RuntimeError(
+                        f"Job {self.job_id!r} is not being polled: call start() before wait()."
+                    )
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise TimeoutError(
+                        f"Job {self.job_id!r} is still {self.status} after {timeout} s."
+                    )
+                self._changed.wait(remaining)
+
+    def close(self) -> None:
+        """Stop polling, release connections and close the widget in the browser."""
+        self.stop()
+        self._client.close()
+        super().close()
+
+    # -- poller callback (runs on the poller thread) -------------------------------
+
+    def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
+        """Write one poll's outcome to the traits: one comm message, or none."""
+        with self._changed:
+            now = self._now_ms()
+            polling = self._watch is not None and self._watch.active
+            with self.hold_sync():
+                if isinstance(result, StatusReport):
+                    self._apply_report(result, now)
+                else:
+                    self.error = str(result)
+                    if not result.transient and not polling:
+                        self._fatal = result
+                if not polling:
+                    self._watch = None
+                self.polling = polling
+            self._changed.notify_all()
+
+    def _apply_report(self, report: StatusReport, now: float) -> None:
+        changed = (
+            report.status.value != self.status
+            or report.raw_status != self.raw_status
+            or report.message != self.message
+            or report.metadata != self.metadata
+            or self.error != ""
+        )
+        self.status = report.status.value
+        self.raw_status = report.raw_status
+        self.message = report.message
+        self.metadata = report.metadata
+        self.error = ""
+        if report.is_final and not self.finished_at:
+            self.finished_at = now
+        if changed or now - self.last_checked_at >= CHECKED_HEARTBEAT_SECONDS * 1000:
+            self.last_checked_at = now
+
+    # -- browser messages ------------------------------------------------------------
+
+    def _on_browser_message(self, _widget: object, content: object, _buffers: object) -> None:
+        action = content.get("type") if isinstance(content, dict) else None
+        handlers = {"refresh": self.refresh, "stop": self.stop, "resume": self.start}
+        handler = handlers.get(action) if isinstance(action, str) else None
+        if handler is None:
+            log.debug("ignoring unknown message from the card: %r", content)
+            return
+        handler()
+
+    # -- representations ---------------------------------------------------------------
+
+    def card_state(self) -> snapshot.CardState:
+        """The values the card shows, for the static fallbacks."""
+        return snapshot.CardState(
+            job_id=self.job_id,
+            status=self.status,
+            raw_status=self.raw_status,
+            message=self.message,
+            metadata=dict(self.metadata),
+            error=self.error,
+            polling=self.polling,
+        )
+
+    def __repr__(self) -> str:
+        return snapshot.render_text(self.card_state())
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        data = {**data, "text/html": snapshot.render_html(self.card_state())}
+        return data, metadata
+
+    @staticmethod
+    def _now_ms() -> float:
+        return time.time() * 1000.0

@@ -1,0 +1,107 @@
+"""How the client reads HTTP answers and guards the URL, without a network."""
+
+from __future__ import annotations
+
+import email.utils
+
+import pytest
+
+from sutro_widget import (
+    AuthenticationError,
+    JobNotFoundError,
+    JobStatus,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    SutroClient,
+)
+from sutro_widget.client import check_job_id, parse_retry_after, read_status_answer
+
+JOB = "job-1"
+
+
+def test_200_is_parsed() -> None:
+    report = read_status_answer(200, {}, b'{"job_status": "running"}', job_id=JOB)
+    assert report.status is JobStatus.RUNNING
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "words"),
+    [
+        (401, AuthenticationError, "rejected the API key"),
+        (403, AuthenticationError, "rejected the API key"),
+        (404, JobNotFoundError, "was not found"),
+        (429, RateLimitedError, "rate limiting"),
+        (500, ServerError, "HTTP 500"),
+        (503, ServerError, "HTTP 503"),
+        (302, ProtocolError, "redirect"),
+        (418, ProtocolError, "HTTP 418"),
+    ],
+)
+def test_status_codes_become_typed_errors(code: int, error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=words) as info:
+        read_status_answer(code, {}, b'{"detail": "nope"}', job_id=JOB)
+    assert info.value.status_code == code  # type: ignore[attr-defined]
+
+
+def test_server_detail_is_quoted_in_the_sentence() -> None:
+    with pytest.raises(JobNotFoundError, match="The server said: Job job-1 not found"):
+        read_status_answer(404, {}, b'{"detail": "Job job-1 not found"}', job_id=JOB)
+
+
+def test_retry_after_seconds_is_carried() -> None:
+    with pytest.raises(RateLimitedError) as info:
+        read_status_answer(429, {"retry-after": "7"}, b"", job_id=JOB)
+    assert info.value.retry_after == 7
+
+
+def test_retry_after_http_date() -> None:
+    now = 1_700_000_000.0
+    header = email.utils.formatdate(now + 30, usegmt=True)
+    assert parse_retry_after(header, now=now) == pytest.approx(30)
+    assert parse_retry_after("garbage") is None
+    assert parse_retry_after("-5") == 0
+    assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "   ", " job", "job\n", "a\x00b", ".", "..", "x" * 257]
+)
+def test_impossible_job_ids_are_refused_before_any_request(bad: str) -> None:
+    with pytest.raises(ValueError):
+        check_job_id(bad)
+
+
+@pytest.mark.parametrize(
+    ("job_id", "segment"),
+    [
+        ("job-1", "job-1"),
+        ("a/b", "a%2Fb"),
+        ("../admin", "..%2Fadmin"),
+        ("q?x=1", "q%3Fx%3D1"),
+        ("h#f", "h%23f"),
+        ("%2F", "%252F"),
+        ("café", "caf%C3%A9"),
+    ],
+)
+def test_job_id_is_exactly_one_encoded_path_segment(job_id: str, segment: str) -> None:
+    client = SutroClient(api_key="k", base_url="https://x.example/v1")
+    request = client.build_status_request(job_id)
+    assert request.url.raw_path.decode() == f"/v1/job-status/{segment}"
+
+
+def test_missing_key_says_where_to_put_one(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("SUTRO_API_KEY", raising=False)
+    monkeypatch.delenv("SUTRO_API_URL", raising=False)
+    client = SutroClient(base_url="https://x.example")
+    with pytest.raises(AuthenticationError, match="SUTRO_API_KEY"):
+        client.build_status_request(JOB)
+
+
+def test_key_only_in_authorization_header() -> None:
+    client = SutroClient(api_key="secret-abc", base_url="https://x.example")
+    request = client.build_status_request(JOB)
+    assert request.headers["authorization"] == "Key secret-abc"
+    assert "secret-abc" not in str(request.url)
+    assert "secret-abc" not in repr(client)

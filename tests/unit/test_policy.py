@@ -1,0 +1,125 @@
+"""The poll policy, run in virtual time: no clock, no sleeping."""
+
+from __future__ import annotations
+
+import pytest
+
+from sutro_widget import (
+    AuthenticationError,
+    JobNotFoundError,
+    NetworkError,
+    PollPolicy,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+)
+from sutro_widget.policy import PollState
+
+
+def mid() -> float:
+    """A jitter source at the middle of its range: jitter adds nothing."""
+    return 0.5
+
+
+def simulate_unchanged(policy: PollPolicy, polls: int) -> list[float]:
+    state = policy.start()
+    delays = []
+    for _ in range(polls):
+        decision = policy.after_answer(state, changed=False, final=False, rand=mid)
+        assert decision.delay is not None
+        delays.append(decision.delay)
+        state = decision.state
+    return delays
+
+
+def test_interval_grows_while_nothing_changes_and_is_capped() -> None:
+    policy = PollPolicy(initial_interval=1, max_interval=10, growth=2, jitter=0)
+    assert simulate_unchanged(policy, 6) == [2, 4, 8, 10, 10, 10]
+
+
+def test_a_change_resets_to_the_short_interval() -> None:
+    policy = PollPolicy(initial_interval=1, max_interval=10, growth=2, jitter=0)
+    slow = PollState(interval=10)
+    decision = policy.after_answer(slow, changed=True, final=False, rand=mid)
+    assert decision.delay == 1
+    assert decision.state.interval == 1
+
+
+def test_final_status_stops() -> None:
+    decision = PollPolicy().after_answer(PollState(3), changed=True, final=True)
+    assert decision.stop
+
+
+def test_jitter_spreads_healthy_delays_within_bounds() -> None:
+    policy = PollPolicy(initial_interval=10, max_interval=10, jitter=0.1)
+    low = policy.after_answer(policy.start(), changed=True, final=False, rand=lambda: 0.0)
+    high = policy.after_answer(policy.start(), changed=True, final=False, rand=lambda: 0.999999)
+    assert low.delay == pytest.approx(9.0)
+    assert high.delay == pytest.approx(11.0, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [NetworkError("down"), ServerError("500"), ProtocolError("html"), RateLimitedError("slow")],
+)
+def test_transient_errors_back_off_exponentially_with_a_cap(error: Exception) -> None:
+    policy = PollPolicy(error_initial=2, error_max=30)
+    state = policy.start()
+    ceilings = []
+    for _ in range(7):
+        top = policy.after_error(state, error, rand=lambda: 0.999999)  # type: ignore[arg-type]
+        bottom = policy.after_error(state, error, rand=lambda: 0.0)  # type: ignore[arg-type]
+        assert top.delay is not None and bottom.delay is not None
+        assert bottom.delay == pytest.approx(top.delay / 2, rel=1e-5)  # never bunches at zero
+        ceilings.append(round(top.delay))
+        state = top.state
+    assert ceilings == [2, 4, 8, 16, 30, 30, 30]
+
+
+def test_recovery_resets_the_failure_count() -> None:
+    policy = PollPolicy()
+    failing = PollState(interval=4, failures=5)
+    decision = policy.after_answer(failing, changed=True, final=False, rand=mid)
+    assert decision.state.failures == 0
+
+
+@pytest.mark.parametrize("error", [AuthenticationError("401"), JobNotFoundError("404")])
+def test_permanent_errors_stop(error: Exception) -> None:
+    decision = PollPolicy().after_error(PollPolicy().start(), error)  # type: ignore[arg-type]
+    assert decision.stop
+
+
+def test_retry_after_is_obeyed_and_capped() -> None:
+    policy = PollPolicy(error_initial=1, max_retry_after=60)
+    asked = policy.after_error(policy.start(), RateLimitedError("x", retry_after=42), rand=mid)
+    assert asked.delay == 42
+    greedy = policy.after_error(policy.start(), RateLimitedError("x", retry_after=86400), rand=mid)
+    assert greedy.delay == 60
+
+
+def test_a_job_hour_costs_far_fewer_requests_than_a_fixed_5s_loop() -> None:
+    """Virtual hour of a running job that never changes: count the polls."""
+    policy = PollPolicy()
+    state, clock, polls = policy.start(), 0.0, 0
+    while clock < 3600:
+        decision = policy.after_answer(state, changed=False, final=False, rand=mid)
+        assert decision.delay is not None
+        clock += decision.delay
+        state = decision.state
+        polls += 1
+    assert polls < 3600 / 5 / 2  # fewer than half the SDK's 720 requests
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"initial_interval": 0},
+        {"initial_interval": 5, "max_interval": 1},
+        {"growth": 0.5},
+        {"jitter": 1.0},
+        {"error_initial": 0},
+    ],
+)
+def test_nonsense_settings_are_refused(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        PollPolicy(**kwargs)
