@@ -108,6 +108,11 @@ class SutroClient:
                 "No Sutro API key found: pass api_key=..., set SUTRO_API_KEY, "
                 "or run `sutro login`."
             )
+        if any(ch.isspace() or not ch.isprintable() for ch in self._api_key):
+            raise AuthenticationError(
+                "The Sutro API key contains spaces, line breaks or control characters: "
+                "check for a stray newline where it was pasted."
+            )
         headers = {
             "Authorization": f"Key {self._api_key}",
             "Accept": "application/json",

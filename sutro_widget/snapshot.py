@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: One glyph and one word per canonical status, so status is never told by colour alone.
-STATUS_GLYPHS: dict[str, str] = {
+STATUS_GLYPHS: dict[str, str] = {  # the same glyphs as js/statuses.ts
     "pending": "○",
-    "submitted": "◌",
-    "queued": "◔",
-    "starting": "◑",
+    "submitted": "↑",
+    "queued": "⋯",
+    "starting": "◔",
     "running": "▶",
-    "cancelling": "⊘",
+    "cancelling": "⊖",
     "succeeded": "✓",
     "failed": "✕",
-    "cancelled": "⊗",
+    "cancelled": "⊘",
     "unknown": "?",
 }
 

@@ -105,3 +105,11 @@ def test_key_only_in_authorization_header() -> None:
     assert request.headers["authorization"] == "Key secret-abc"
     assert "secret-abc" not in str(request.url)
     assert "secret-abc" not in repr(client)
+
+
+@pytest.mark.parametrize("key", ["abc\n", "a b", "k\x00"])
+def test_a_mangled_key_is_reported_without_echoing_it(key: str) -> None:
+    client = SutroClient(api_key=key, base_url="https://x.example")
+    with pytest.raises(AuthenticationError, match="line breaks") as info:
+        client.build_status_request(JOB)
+    assert key not in str(info.value)

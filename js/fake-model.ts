@@ -1,0 +1,95 @@
+/**
+ * Test-only stand-in for the anywidget model: a real event emitter with the
+ * same get/on/off/send surface, plus `set` to play Python's part. Python's
+ * side of the contract is tested in pytest, so a fake is enough here.
+ * Not imported by widget.ts, so it never reaches the bundle.
+ */
+import { render } from "./widget";
+import type { ChangeEvent, OutgoingMessage, TraitName, Traits, WidgetModel } from "./model";
+
+export const DEFAULT_TRAITS: Traits = {
+  job_id: "job-123",
+  status: "pending",
+  raw_status: "",
+  message: "",
+  metadata: {},
+  error: "",
+  polling: true,
+  started_at: 0,
+  finished_at: 0,
+  last_checked_at: 0,
+};
+
+export class FakeModel implements WidgetModel {
+  private readonly values: Record<string, unknown>;
+  private readonly listeners = new Map<string, Array<() => void>>();
+  readonly sent: OutgoingMessage[] = [];
+
+  constructor(initial: Partial<Traits> = {}, { empty = false } = {}) {
+    this.values = empty ? {} : { ...DEFAULT_TRAITS, ...initial };
+  }
+
+  get(name: TraitName): unknown {
+    return this.values[name];
+  }
+
+  /** Sets a trait and fires `change:<name>`, as a synced update from Python would. */
+  set<K extends TraitName>(name: K, value: Traits[K]): void {
+    this.setRaw(name, value);
+  }
+
+  /** Like set, but lets a test send a value outside the contract. */
+  setRaw(name: TraitName, value: unknown): void {
+    this.values[name] = value;
+    for (const callback of [...(this.listeners.get(`change:${name}`) ?? [])]) callback();
+  }
+
+  on(event: ChangeEvent, callback: () => void): void {
+    const list = this.listeners.get(event) ?? [];
+    list.push(callback);
+    this.listeners.set(event, list);
+  }
+
+  /** Backbone semantics: removes every registration of this exact callback. */
+  off(event: ChangeEvent, callback: () => void): void {
+    const list = this.listeners.get(event) ?? [];
+    this.listeners.set(
+      event,
+      list.filter((registered) => registered !== callback),
+    );
+  }
+
+  send(content: OutgoingMessage): void {
+    this.sent.push(content);
+  }
+
+  /** Total listeners across all events: cleanup must bring a view's share back to 0. */
+  listenerCount(): number {
+    let total = 0;
+    for (const list of this.listeners.values()) total += list.length;
+    return total;
+  }
+}
+
+export interface Mounted {
+  el: HTMLElement;
+  card: HTMLElement;
+  cleanup: () => void;
+  /** The part with this data-testid; throws so a missing part fails the test loudly. */
+  part: (testid: string) => HTMLElement;
+}
+
+/** Renders a view into a fresh element attached to the document. */
+export function mount(model: FakeModel, signal?: AbortSignal): Mounted {
+  const el = document.createElement("div");
+  document.body.append(el);
+  const cleanup = render(signal ? { model, el, signal } : { model, el });
+  const card = el.querySelector<HTMLElement>(".sutro-job-card");
+  if (!card) throw new Error("render did not add a .sutro-job-card");
+  const part = (testid: string): HTMLElement => {
+    const node = card.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    if (!node) throw new Error(`no [data-testid="${testid}"] in the card`);
+    return node;
+  };
+  return { el, card, cleanup, part };
+}

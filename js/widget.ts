@@ -1,0 +1,60 @@
+/**
+ * anywidget entry point: draws a Sutro job's status card and keeps it in step
+ * with the traits Python sets. The JS never writes traits; buttons only send
+ * {type: "refresh" | "stop" | "resume"} messages.
+ *
+ * The stylesheet (widget.css) is built separately and handed to anywidget as
+ * `_css` by Python, so this module does not import it.
+ */
+import { buildCard, type Card } from "./card";
+import { Lifetime } from "./lifetime";
+import type { RenderProps, TraitName } from "./model";
+
+/** Which parts each trait change repaints, so a change touches only its own nodes. */
+function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
+  return {
+    job_id: [card.paintJobId],
+    status: [card.paintStatus, card.paintControls, card.paintDetails],
+    raw_status: [card.paintStatus],
+    message: [card.paintMessage],
+    metadata: [card.paintDetails],
+    error: [card.paintError],
+    polling: [card.paintControls],
+    started_at: [card.paintClock],
+    finished_at: [card.paintClock],
+    last_checked_at: [card.paintClock],
+  };
+}
+
+/**
+ * Renders one view. A model may have several views at once; each gets its own
+ * listeners and its own 1-second clock, all undone by the returned cleanup or
+ * when anywidget aborts `signal` (whichever comes first; both are safe).
+ */
+export function render({ model, el, signal }: RenderProps): () => void {
+  const lifetime = new Lifetime();
+  const card = buildCard(model, lifetime);
+  const painters = paintersByTrait(card);
+
+  for (const [trait, paints] of Object.entries(painters) as Array<[TraitName, Array<() => void>]>) {
+    lifetime.onModel(model, `change:${trait}`, () => {
+      for (const paint of paints) paint();
+    });
+  }
+  for (const paint of new Set(Object.values(painters).flat())) paint();
+
+  // One timer per view: elapsed and "checked Ns ago" move with the browser clock.
+  lifetime.interval(card.paintClock, 1000);
+
+  el.append(card.root);
+  lifetime.add(() => card.root.remove());
+
+  const cleanup = (): void => lifetime.dispose();
+  if (signal) {
+    if (signal.aborted) cleanup();
+    else lifetime.listen(signal, "abort", cleanup);
+  }
+  return cleanup;
+}
+
+export default { render };
