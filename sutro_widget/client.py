@@ -105,8 +105,7 @@ class SutroClient:
         url = self.status_url(job_id)
         if not self._api_key:
             raise AuthenticationError(
-                "No Sutro API key found: pass api_key=..., set SUTRO_API_KEY, "
-                "or run `sutro login`."
+                "No Sutro API key found: pass api_key=..., set SUTRO_API_KEY, or run `sutro login`."
             )
         if any(ch.isspace() or not ch.isprintable() for ch in self._api_key):
             raise AuthenticationError(

@@ -59,9 +59,7 @@ class ProtocolError(SutroError):
     ``excerpt`` keeps the first characters of the body for the bug report.
     """
 
-    def __init__(
-        self, message: str, *, status_code: int | None = None, excerpt: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, status_code: int | None = None, excerpt: str = "") -> None:
         super().__init__(message, status_code=status_code)
         self.excerpt = excerpt
 

@@ -98,9 +98,7 @@ def parse_status_body(body: bytes, *, job_id: str, status_code: int = 200) -> St
     return parse_status_document(document, job_id=job_id, status_code=status_code)
 
 
-def parse_status_document(
-    document: object, *, job_id: str, status_code: int = 200
-) -> StatusReport:
+def parse_status_document(document: object, *, job_id: str, status_code: int = 200) -> StatusReport:
     """Turn a decoded JSON answer of either generation into a :class:`StatusReport`."""
 
     def wrong_shape(why: str) -> ProtocolError:

@@ -109,9 +109,7 @@ class JobStatusWidget(anywidget.AnyWidget):
             if self._watch is not None and self._watch.active:
                 return
             self._fatal = None
-            self._watch = self._poller.watch(
-                self.job_id, self._client, self, policy=self._policy
-            )
+            self._watch = self._poller.watch(self.job_id, self._client, self, policy=self._policy)
             self.polling = True
 
     def stop(self) -> None:
@@ -129,9 +127,7 @@ class JobStatusWidget(anywidget.AnyWidget):
             if self._watch is not None and self._watch.active:
                 self._poller.poll_now(self._watch)
             else:
-                self._poller.watch(
-                    self.job_id, self._client, self, policy=self._policy, once=True
-                )
+                self._poller.watch(self.job_id, self._client, self, policy=self._policy, once=True)
 
     def wait(self, timeout: float | None = None) -> str:
         """Block until the job reaches a final status and return it.

@@ -18,7 +18,9 @@ FAST = PollPolicy(initial_interval=0.05, max_interval=0.2, error_initial=0.05, e
 
 
 @pytest.fixture(autouse=True)
-def _no_user_sutro_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_user_sutro_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep the developer's own ~/.sutro and SUTRO_* variables out of every test."""
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     for name in ("SUTRO_API_KEY", "SUTRO_API_URL"):

@@ -33,16 +33,18 @@ def test_legacy_generation_lowercase_string(sim: Simulator, fresh_id: Callable[[
 
 
 def test_wrong_key_is_an_authentication_error(sim: Simulator) -> None:
-    with SutroClient(api_key="not-the-key", base_url=sim.url_v1) as client, pytest.raises(
-        AuthenticationError, match="HTTP 401"
-    ) as info:
+    with (
+        SutroClient(api_key="not-the-key", base_url=sim.url_v1) as client,
+        pytest.raises(AuthenticationError, match="HTTP 401") as info,
+    ):
         client.get_status("job-succeeds-x")
     assert "not-the-key" not in str(info.value)
 
 
 def test_unknown_job_is_not_found(sim: Simulator) -> None:
-    with SutroClient(api_key=sim.api_key, base_url=sim.url_v1) as client, pytest.raises(
-        JobNotFoundError, match="'no-such-job'"
+    with (
+        SutroClient(api_key=sim.api_key, base_url=sim.url_v1) as client,
+        pytest.raises(JobNotFoundError, match="'no-such-job'"),
     ):
         client.get_status("no-such-job")
 
@@ -70,8 +72,9 @@ def test_connection_refused_is_a_network_error() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with SutroClient(api_key="k", base_url=f"http://127.0.0.1:{port}") as client, pytest.raises(
-        NetworkError, match="Could not connect"
+    with (
+        SutroClient(api_key="k", base_url=f"http://127.0.0.1:{port}") as client,
+        pytest.raises(NetworkError, match="Could not connect"),
     ):
         client.get_status("job-1")
 
@@ -86,7 +89,8 @@ def silent_server() -> Iterator[str]:
 
 
 def test_a_hung_server_times_out_instead_of_hanging(silent_server: str) -> None:
-    with SutroClient(api_key="k", base_url=silent_server, timeout=0.3) as client, pytest.raises(
-        NetworkError, match="No answer"
+    with (
+        SutroClient(api_key="k", base_url=silent_server, timeout=0.3) as client,
+        pytest.raises(NetworkError, match="No answer"),
     ):
         client.get_status("job-1")

@@ -18,14 +18,23 @@ def test_demo_notebook_runs_and_its_waiting_job_succeeds(tmp_path: Path) -> None
     env_before = dict(os.environ)
     try:
         client = NotebookClient(
-            notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+            notebook,
+            timeout=120,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(tmp_path)}},
         )
         client.execute()
     finally:
         os.environ.clear()
         os.environ.update(env_before)
 
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert errors == []
     printed = "".join(
         o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
@@ -33,7 +42,10 @@ def test_demo_notebook_runs_and_its_waiting_job_succeeds(tmp_path: Path) -> None
     assert "talking to http://127.0.0.1:" in printed
     assert "final status: succeeded" in printed
     widgets = [
-        o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
     assert len(widgets) == 6

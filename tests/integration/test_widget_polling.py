@@ -22,9 +22,13 @@ from tests.conftest import FAST, wait_for
 FRONTEND_THREAD_TIMEOUT = 5.0
 
 
-def widget(sim: Simulator, job_id: str, poller: Poller, *, v1: bool = True, **kw: Any) -> JobStatusWidget:
+def widget(
+    sim: Simulator, job_id: str, poller: Poller, *, v1: bool = True, **kw: Any
+) -> JobStatusWidget:
     base_url = sim.url_v1 if v1 else sim.url
-    return JobStatusWidget(job_id, api_key=sim.api_key, base_url=base_url, policy=FAST, poller=poller, **kw)
+    return JobStatusWidget(
+        job_id, api_key=sim.api_key, base_url=base_url, policy=FAST, poller=poller, **kw
+    )
 
 
 def thread_ends(poller: Poller) -> None:
@@ -40,7 +44,12 @@ def thread_ends(poller: Poller) -> None:
     [("job-succeeds", "succeeded"), ("job-fails", "failed"), ("job-cancelled", "cancelled")],
 )
 def test_each_lifecycle_ends_in_its_final_state(
-    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str], prefix: str, final: str, v1: bool
+    sim: Simulator,
+    poller: Poller,
+    fresh_id: Callable[[str], str],
+    prefix: str,
+    final: str,
+    v1: bool,
 ) -> None:
     w = widget(sim, fresh_id(prefix), poller, v1=v1)
     assert w.wait(timeout=15) == final
@@ -79,7 +88,9 @@ def test_a_status_we_do_not_know_is_shown_verbatim_and_polling_goes_on(
     w.close()
 
 
-def test_the_status_sequence_is_seen_in_order(sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]) -> None:
+def test_the_status_sequence_is_seen_in_order(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
     job_id = fresh_id("job-held")
     w = widget(sim, job_id, poller)
     seen: list[str] = []
@@ -99,7 +110,9 @@ def test_the_status_sequence_is_seen_in_order(sim: Simulator, poller: Poller, fr
 def test_401_and_404_stop_polling_with_a_clear_error(
     sim: Simulator, poller: Poller, job_id: str, key: str | None, error: type[SutroError]
 ) -> None:
-    w = JobStatusWidget(job_id, api_key=key or sim.api_key, base_url=sim.url_v1, policy=FAST, poller=poller)
+    w = JobStatusWidget(
+        job_id, api_key=key or sim.api_key, base_url=sim.url_v1, policy=FAST, poller=poller
+    )
     with pytest.raises(error):
         w.wait(10)
     assert w.polling is False
@@ -118,7 +131,9 @@ def client_side_threads() -> set[str]:
     }
 
 
-def test_close_leaves_no_thread_behind(sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]) -> None:
+def test_close_leaves_no_thread_behind(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
     before = client_side_threads()
     widgets = [widget(sim, fresh_id("job-unknown"), poller) for _ in range(20)]
     wait_for(lambda: all(w.raw_status for w in widgets), what="every card's first answer")
@@ -131,9 +146,15 @@ def test_close_leaves_no_thread_behind(sim: Simulator, poller: Poller, fresh_id:
     thread_ends(poller)
 
 
-def test_the_default_poller_is_shared_and_ends_after_close(sim: Simulator, fresh_id: Callable[[str], str]) -> None:
-    a = JobStatusWidget(fresh_id("job-unknown"), api_key=sim.api_key, base_url=sim.url_v1, policy=FAST)
-    b = JobStatusWidget(fresh_id("job-unknown"), api_key=sim.api_key, base_url=sim.url_v1, policy=FAST)
+def test_the_default_poller_is_shared_and_ends_after_close(
+    sim: Simulator, fresh_id: Callable[[str], str]
+) -> None:
+    a = JobStatusWidget(
+        fresh_id("job-unknown"), api_key=sim.api_key, base_url=sim.url_v1, policy=FAST
+    )
+    b = JobStatusWidget(
+        fresh_id("job-unknown"), api_key=sim.api_key, base_url=sim.url_v1, policy=FAST
+    )
     wait_for(lambda: bool(a.raw_status and b.raw_status), what="both answers")
     assert a._poller is b._poller
     a.close()
@@ -141,7 +162,9 @@ def test_the_default_poller_is_shared_and_ends_after_close(sim: Simulator, fresh
     thread_ends(a._poller)
 
 
-def test_stop_resume_and_refresh(sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]) -> None:
+def test_stop_resume_and_refresh(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
     job_id = fresh_id("job-held")
     w = widget(sim, job_id, poller)
     wait_for(lambda: w.status == "queued", what="queued")
@@ -159,7 +182,9 @@ def test_stop_resume_and_refresh(sim: Simulator, poller: Poller, fresh_id: Calla
     assert w.wait(10) == "succeeded"
 
 
-def test_a_wait_with_a_timeout_raises_timeout_error(sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]) -> None:
+def test_a_wait_with_a_timeout_raises_timeout_error(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
     w = widget(sim, fresh_id("job-held"), poller)
     with pytest.raises(TimeoutError, match="still"):
         w.wait(timeout=0.2)

@@ -56,7 +56,12 @@ def test_installed_wheel_imports_and_serves_the_card_without_node(
         "print(pathlib.Path(sutro_widget.__file__).parent)"
     )
     result = subprocess.run(
-        [python, "-c", check], env=clean_env, cwd=tmp_path, capture_output=True, text=True, check=False
+        [python, "-c", check],
+        env=clean_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert str(env_dir) in result.stdout  # imported from the wheel, not the checkout

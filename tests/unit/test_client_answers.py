@@ -64,9 +64,7 @@ def test_retry_after_http_date() -> None:
     assert parse_retry_after(None) is None
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "   ", " job", "job\n", "a\x00b", ".", "..", "x" * 257]
-)
+@pytest.mark.parametrize("bad", ["", "   ", " job", "job\n", "a\x00b", ".", "..", "x" * 257])
 def test_impossible_job_ids_are_refused_before_any_request(bad: str) -> None:
     with pytest.raises(ValueError):
         check_job_id(bad)
@@ -90,7 +88,9 @@ def test_job_id_is_exactly_one_encoded_path_segment(job_id: str, segment: str) -
     assert request.url.raw_path.decode() == f"/v1/job-status/{segment}"
 
 
-def test_missing_key_says_where_to_put_one(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_missing_key_says_where_to_put_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("SUTRO_API_KEY", raising=False)
     monkeypatch.delenv("SUTRO_API_URL", raising=False)

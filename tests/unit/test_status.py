@@ -83,8 +83,14 @@ def test_unknown_values_are_kept_verbatim(raw: str) -> None:
         ({}, {}),
         ({"failure_reason": "OOM"}, {"failure_reason": "OOM"}),
         (
-            {"failure_reason": {"message": "bad row", "code": 7}, "additional_context": [1, {"a": None}]},
-            {"failure_reason": {"message": "bad row", "code": 7}, "additional_context": [1, {"a": None}]},
+            {
+                "failure_reason": {"message": "bad row", "code": 7},
+                "additional_context": [1, {"a": None}],
+            },
+            {
+                "failure_reason": {"message": "bad row", "code": 7},
+                "additional_context": [1, {"a": None}],
+            },
         ),
         ("just a string", {"value": "just a string"}),
     ],
