@@ -1,0 +1,126 @@
+"""Command line: ``python -m sutro_widget.simulator`` serves the simulator until stopped.
+
+It prints the URL and key as ``SUTRO_API_URL=...`` / ``SUTRO_API_KEY=...`` lines
+(the variables the SDK and the widget read), so a shell script or a browser test
+can start it, read those lines, and point a client at it. Other lines it prints
+start with ``#``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shlex
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .app import DEFAULT_API_KEY, check_api_key
+from .scripts import BUILTIN_SCRIPTS, describe
+from .server import Simulator, is_loopback
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sutro_widget.simulator",
+        description="Serve a scripted local stand-in for the Sutro job API (for demos and tests).",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--key", default=DEFAULT_API_KEY, help="API key clients must send (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="multiply every script step's duration by this (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (this is a test server with a public key)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
+    return parser
+
+
+def _log_to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator until SIGINT or SIGTERM; return the process exit code.
+
+    Exits 0 when stopped by a signal, 1 if the port cannot be bound, and 2 for
+    bad arguments (argparse's convention).
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be in 0..65535, not {args.port}")
+    if not math.isfinite(args.time_scale) or args.time_scale < 0:
+        parser.error(f"--time-scale must be finite and >= 0, not {args.time_scale}")
+    try:
+        check_api_key(args.key)
+    except ValueError as exc:
+        parser.error(f"--key: {exc}")
+    if not is_loopback(args.host) and not args.allow_remote:
+        parser.error(
+            f"refusing to listen on {args.host!r}: this is a test server with a public demo key; "
+            "use a loopback address or pass --allow-remote"
+        )
+
+    # Install the handlers before listening, so a signal sent as soon as the
+    # URL is printed is never lost or turned into a traceback.
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    simulator = Simulator(
+        api_key=args.key,
+        host=args.host,
+        port=args.port,
+        time_scale=args.time_scale,
+        allow_remote=args.allow_remote,
+        log=_log_to_stderr if args.verbose else None,
+    )
+    try:
+        simulator.start()
+    except OSError as exc:
+        print(f"Cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr, flush=True)
+        return 1
+    try:
+        print(f"Sutro simulator listening on {simulator.url}")
+        print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
+        print(f"SUTRO_API_KEY={shlex.quote(simulator.api_key)}")
+        print(
+            "# Built-in jobs: any id starting with a prefix plays its script"
+            f" (time scale {args.time_scale:g})."
+        )
+        width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
+        for prefix, script in BUILTIN_SCRIPTS.items():
+            print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}")
+        print("# Stop with Ctrl+C or SIGTERM.", flush=True)
+        # Wake regularly: a signal handler only runs between bytecodes of the main thread.
+        while not stopping.wait(0.2):
+            pass
+    finally:
+        simulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,339 @@
+"""A real HTTP server on loopback around :class:`~sutro_widget.simulator.app.SimulatedApi`.
+
+Standard library only (``http.server``), so the demo notebook and every test
+can run it with no extra dependency and no network. It speaks HTTP/1.1 with
+``Content-Length`` on every answer, so clients keep and reuse pooled
+connections exactly as they would against the real API; each connection gets a
+daemon thread, so one slow or idle client never holds up another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import socket
+import socketserver
+import threading
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, cast
+
+from .app import DEFAULT_API_KEY, RecordedRequest, Response, SimulatedApi
+from .scripts import Step
+
+__all__ = ["Simulator", "is_loopback"]
+
+#: Close a kept-alive connection after this long without a request, so idle
+#: clients do not pin a thread forever.
+IDLE_TIMEOUT_SECONDS = 60.0
+#: Request bodies are read and dropped (no endpoint takes one yet); a larger
+#: body is not read and its connection is closed after the answer.
+MAX_DISCARDED_BODY_BYTES = 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, ``127.0.0.0/8``, ``::1``).
+
+    The simulator accepts a demo key printed in the clear; it must not listen
+    where other machines can reach it unless someone asks for that explicitly.
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Server(ThreadingHTTPServer):
+    """The listening socket, plus a record of open connections so ``stop`` can end them."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        api: SimulatedApi,
+        log: Callable[[str], None] | None,
+    ) -> None:
+        self.api = api
+        self.log = log
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        """Bind without ``HTTPServer``'s reverse DNS lookup, which can stall for seconds."""
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Remember the connection, then serve it on its own thread."""
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget the connection once its thread is done with it."""
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection, so kept-alive clients get no more answers."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log a broken connection briefly instead of printing a traceback to stderr."""
+        if self.log is not None:
+            self.log(f"connection from {client_address} ended with an error")
+
+
+class _Server6(_Server):
+    """The same server on an IPv6 socket (for ``::1``)."""
+
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Adapts each HTTP request to ``SimulatedApi.handle`` and writes its JSON answer."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "SutroSimulator"
+    sys_version = ""
+    timeout = IDLE_TIMEOUT_SECONDS
+    disable_nagle_algorithm = True  # headers and body go out as two writes
+
+    @property
+    def _server(self) -> _Server:
+        return cast(_Server, self.server)
+
+    def do_GET(self) -> None:
+        """Answer a GET through the route table."""
+        self._dispatch()
+
+    # Every other common method reaches the route table too, which answers 405
+    # for known paths and 404 for unknown ones (as FastAPI does).
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
+
+    def _dispatch(self) -> None:
+        self._discard_body()
+        try:
+            authorization = self.headers.get("Authorization")
+            response = self._server.api.handle(self.command, self.path, authorization)
+        except Exception as exc:  # a simulator bug must reach the test as an answer, not a hang
+            response = Response(500, {"detail": f"Simulator error: {type(exc).__name__}: {exc}"})
+            self.close_connection = True
+        self._send(response)
+
+    def _discard_body(self) -> None:
+        """Read and drop a request body so the next request on this connection parses."""
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return
+        length = self.headers.get("Content-Length")
+        if not length:
+            return
+        try:
+            size = int(length)
+        except ValueError:
+            size = -1
+        if size < 0 or size > MAX_DISCARDED_BODY_BYTES:
+            self.close_connection = True
+            return
+        self.rfile.read(size)
+
+    def _send(self, response: Response) -> None:
+        data = json.dumps(response.body).encode("utf-8")
+        self.send_response(response.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":
+            self.wfile.write(data)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a malformed request with JSON like every other error, then close."""
+        self.close_connection = True
+        self._send(Response(code, {"detail": message or HTTPStatus(code).phrase}))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Send the access log to the simulator's logger (silent by default)."""
+        log = self._server.log
+        if log is not None:
+            log(f"{self.address_string()} {format % args}")
+
+
+class Simulator:
+    """A local, scripted stand-in for the Sutro job API, served over real HTTP.
+
+    Jobs play scripts chosen by id prefix (see
+    :data:`~sutro_widget.simulator.scripts.BUILTIN_SCRIPTS`) or registered with
+    :meth:`add_job`, so a demo or test picks a story by picking an id. Use it as
+    a context manager, or call :meth:`start` and :meth:`stop`. It refuses to
+    listen beyond loopback unless ``allow_remote`` is true: the key it accepts
+    is a printed demo key.
+
+    ``clock`` (default ``time.monotonic``) drives every script; tests pass a
+    fake clock to walk a job through its stages without sleeping. ``log``, if
+    given, receives one line per request (never the key).
+    """
+
+    def __init__(
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        time_scale: float = 1.0,
+        clock: Callable[[], float] | None = None,
+        *,
+        allow_remote: bool = False,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        """Configure a simulator; nothing listens until :meth:`start` (``port=0``: a free port)."""
+        if not is_loopback(host) and not allow_remote:
+            raise ValueError(
+                f"Refusing to serve the simulator on {host!r}: it is a test server with a "
+                "public demo key. Use a loopback host, or pass allow_remote=True."
+            )
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise ValueError(f"port must be an integer in 0..65535, not {port!r}.")
+        #: The socket-free API behind the server: scripts, jobs, routes, request log.
+        self.api = SimulatedApi(api_key, time_scale=time_scale, clock=clock)
+        self.host = host
+        self._requested_port = port
+        self._log = log
+        self._lifecycle_lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._address: tuple[str, int] | None = None
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> Simulator:
+        """Bind the socket and serve on a daemon thread; returns ``self``.
+
+        Raises ``RuntimeError`` if already running and ``OSError`` if the port
+        cannot be bound. A stopped simulator can be started again (job state is
+        kept; with ``port=0`` it may get a different port).
+        """
+        with self._lifecycle_lock:
+            if self._server is not None:
+                raise RuntimeError("The simulator is already running.")
+            server_class = _Server6 if ":" in self.host else _Server
+            server = server_class((self.host, self._requested_port), self.api, self._log)
+            host, port = server.server_address[:2]
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"sutro-simulator-{port}",
+                daemon=True,
+            )
+            thread.start()
+            self._server, self._thread = server, thread
+            self._address = (str(host), int(port))
+        return self
+
+    def stop(self) -> None:
+        """Stop serving: close the listening socket and open connections, join the thread.
+
+        Safe to call more than once, and on a simulator never started.
+        """
+        with self._lifecycle_lock:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is currently accepting requests."""
+        return self._server is not None
+
+    def __enter__(self) -> Simulator:
+        """Start serving for the duration of a ``with`` block."""
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Stop serving when the ``with`` block ends, however it ends."""
+        self.stop()
+
+    def __repr__(self) -> str:
+        """Show where it listens and whether it runs; never the key."""
+        where = self.url if self._address is not None else "not started"
+        return f"<Simulator {where} running={self.running}>"
+
+    # -- addresses -------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (the free one chosen when ``port=0``)."""
+        if self._address is None:
+            raise RuntimeError("The simulator has no port until start() is called.")
+        return self._address[1]
+
+    @property
+    def url(self) -> str:
+        """The API origin, e.g. ``http://127.0.0.1:8765`` (legacy: ``{url}/job-status/{id}``)."""
+        if self._address is None:
+            raise RuntimeError("The simulator has no URL until start() is called.")
+        host, port = self._address
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    @property
+    def url_v1(self) -> str:
+        """The current-generation base, ``{url}/v1`` (status: ``{url_v1}/job-status/{id}``)."""
+        return f"{self.url}/v1"
+
+    @property
+    def api_key(self) -> str:
+        """The key clients must send as ``Authorization: Key <api_key>``."""
+        return self.api.api_key
+
+    # -- scripting and inspection (delegated to the API) ------------------------
+
+    def add_job(self, job_id: str, steps: Iterable[Step]) -> None:
+        """Make ``job_id`` (exactly) play ``steps``, over any prefix; re-adding restarts it."""
+        self.api.add_job(job_id, steps)
+
+    def advance(self, job_id: str) -> str:
+        """Move ``job_id`` to its next step now; return its new status (``KeyError`` if unknown)."""
+        return self.api.advance(job_id)
+
+    def status_of(self, job_id: str) -> str:
+        """The script status ``job_id`` has now; looking does not start its clock."""
+        return self.api.status_of(job_id)
+
+    def request_count(self, job_id: str | None = None) -> int:
+        """How many status requests arrived, in all or for one decoded job id."""
+        return self.api.request_count(job_id)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A copy of every request received so far, oldest first (never the key)."""
+        return self.api.requests
