@@ -89,6 +89,11 @@ class Watch:
     def __post_init__(self) -> None:
         self.state = self.policy.start()
 
+    @property
+    def live(self) -> bool:
+        """Still wanted: not unwatched, finished, or left by a garbage-collected listener."""
+        return self.active and self.listener() is not None
+
 
 class DueQueue:
     """Due times in a heap, with lazy removal; pure, so it is tested in virtual time."""
@@ -125,7 +130,7 @@ class DueQueue:
 
     @staticmethod
     def _is_live(watch: Watch, due: float) -> bool:
-        return watch.active and not watch.in_flight and watch.due == due
+        return watch.live and not watch.in_flight and watch.due == due
 
 
 class Poller:
@@ -157,7 +162,9 @@ class Poller:
         With ``once=True`` the job is polled a single time (a refresh of a card
         that is not polling).
         """
-        watch = Watch(job_id, client, policy or PollPolicy(), weakref.ref(listener), once=once)
+        watch = Watch(
+            job_id, client, policy or PollPolicy(), weakref.ref(listener, self._forget), once=once
+        )
         with self._lock:
             self._closing = False
             self._watches.add(watch)
@@ -183,6 +190,20 @@ class Poller:
             watch.active = False
             self._watches.discard(watch)
         self._wake()
+
+    def _forget(self, dead: weakref.ReferenceType[PollListener]) -> None:
+        """A listener was garbage-collected: stop its watches at once.
+
+        Runs inside the garbage collector, on whatever thread it happens to be,
+        possibly while this poller's lock is held by that same thread; so it
+        takes no lock and only wakes the loop, which drops every watch whose
+        listener is gone (see :meth:`Watch.live`).
+        """
+        del dead
+        loop, event = self._loop, self._wake_event
+        if loop is not None and event is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(event.set)
 
     @property
     def thread(self) -> threading.Thread | None:
@@ -243,6 +264,7 @@ class Poller:
             try:
                 while True:
                     with self._lock:
+                        self._watches = {w for w in self._watches if w.live}
                         if not self._watches or self._closing:
                             # Leave with the lock held, so a concurrent watch()
                             # sees no running loop and starts a fresh thread.

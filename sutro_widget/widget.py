@@ -42,9 +42,15 @@ export default { render({ el }) {
 """
 
 
-def _asset(name: str, fallback: str) -> Path | str:
+def _asset(name: str, fallback: str) -> str:
+    """The text of a built asset, or ``fallback`` when the card was not built.
+
+    Text, not a ``Path``: anywidget turns a path into a class-level file watcher
+    that keeps a reference to every instance forever, so a dropped card could
+    never be garbage-collected (and would never stop polling).
+    """
     path = _STATIC / name
-    return path if path.is_file() else fallback
+    return path.read_text(encoding="utf-8") if path.is_file() else fallback
 
 
 class JobStatusWidget(anywidget.AnyWidget):
