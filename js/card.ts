@@ -1,7 +1,7 @@
 import { copyButton } from "./clipboard";
 import { buildFailureDetails } from "./details";
 import { h, setHidden, setText } from "./dom";
-import { elapsedMs, formatCheckedAgo, formatDuration } from "./format";
+import { elapsedMs, formatCheckedAgo, formatDuration, formatLastConfirmed } from "./format";
 import type { Lifetime } from "./lifetime";
 import {
   readBool,
@@ -130,6 +130,7 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
       const look = lookFor(status);
       root.dataset.status = status;
       root.dataset.tone = look.tone;
+      root.dataset.stale = String(readBool(model, "stale"));
       setText(icon, look.icon);
       setText(word, statusWord(status, raw));
       word.title = raw === "" ? "" : `Server status: ${raw}`;
@@ -160,7 +161,10 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
       setHidden(elapsedGroup, ms === null);
       setText(elapsedLabel, finishedAt > 0 ? "followed for" : "following for");
       setText(elapsed, ms === null ? "" : formatDuration(ms));
-      setText(checkedAgo, formatCheckedAgo(readNumber(model, "last_checked_at"), now));
+      const lastChecked = readNumber(model, "last_checked_at");
+      const stale = readBool(model, "stale");
+      setText(checkedAgo, stale ? formatLastConfirmed(lastChecked, now) : formatCheckedAgo(lastChecked, now));
+      checkedAgo.classList.toggle("sutro-job-card__stale-note", stale);
     },
     paintDetails() {
       details.paint(readString(model, "status"), readMetadata(model));

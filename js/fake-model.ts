@@ -18,6 +18,7 @@ export const DEFAULT_TRAITS: Traits = {
   started_at: 0,
   finished_at: 0,
   last_checked_at: 0,
+  stale: false,
 };
 
 export class FakeModel implements WidgetModel {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatCheckedAgo, formatDuration } from "./format";
+import { elapsedMs, formatCheckedAgo, formatDuration, formatLastConfirmed } from "./format";
 
 describe("formatDuration", () => {
   it.each([
@@ -47,5 +47,12 @@ describe("formatCheckedAgo", () => {
   });
   it("clamps a future timestamp (clock skew) to 0s", () => {
     expect(formatCheckedAgo(20_000, 13_000)).toBe("checked 0s ago");
+  });
+});
+
+describe("formatLastConfirmed", () => {
+  it("says how old the last good answer is, and that it is reconnecting", () => {
+    expect(formatLastConfirmed(10_000, 190_000)).toBe("last confirmed 3m 00s ago, reconnecting\u2026");
+    expect(formatLastConfirmed(0, 5_000)).toBe("not confirmed yet, reconnecting\u2026");
   });
 });

@@ -40,3 +40,12 @@ export function formatCheckedAgo(lastCheckedAt: number, now: number): string {
   if (lastCheckedAt <= 0) return "not checked yet";
   return `checked ${formatDuration(now - lastCheckedAt)} ago`;
 }
+
+/**
+ * What the meta line says instead of "checked … ago" once the state is stale:
+ * the card must not present an old status as current while it reconnects.
+ */
+export function formatLastConfirmed(lastCheckedAt: number, now: number): string {
+  if (lastCheckedAt <= 0) return "not confirmed yet, reconnecting\u2026";
+  return `last confirmed ${formatDuration(now - lastCheckedAt)} ago, reconnecting\u2026`;
+}

@@ -16,6 +16,8 @@ export interface Traits {
   started_at: number;
   finished_at: number;
   last_checked_at: number;
+  /** True while fetching fails and the last good answer is too old to present as current. */
+  stale: boolean;
 }
 
 export type TraitName = keyof Traits;

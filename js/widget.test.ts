@@ -4,7 +4,7 @@ import { CANONICAL_STATUSES } from "./statuses";
 import widget from "./widget";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-const TRAIT_COUNT = 10;
+const TRAIT_COUNT = 11;
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -297,6 +297,24 @@ describe("clock", () => {
     expect(part("checked-ago").textContent).toBe("checked 4s ago");
     model.set("last_checked_at", Date.now() + 2_000);
     expect(part("checked-ago").textContent).toBe("checked 0s ago");
+  });
+
+  it("says when the state is stale instead of presenting it as current", () => {
+    const model = new FakeModel();
+    const { part, card } = mount(model);
+    model.set("status", "running");
+    model.set("last_checked_at", NOW - 125_000);
+    model.set("error", "Could not connect to api.sutro.sh: is the server up and reachable?");
+    model.set("stale", true);
+    expect(part("checked-ago").textContent).toBe("last confirmed 2m 05s ago, reconnecting\u2026");
+    expect(card.dataset.stale).toBe("true");
+    expect(part("status-word").textContent).toBe("Running"); // the last good state stays
+    vi.advanceTimersByTime(1_000);
+    expect(part("checked-ago").textContent).toBe("last confirmed 2m 06s ago, reconnecting\u2026");
+    model.set("stale", false);
+    model.set("last_checked_at", Date.now());
+    expect(part("checked-ago").textContent).toBe("checked 0s ago");
+    expect(card.dataset.stale).toBe("false");
   });
 
   it("uses a single interval per view", () => {

@@ -23,6 +23,7 @@ function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
     started_at: [card.paintClock],
     finished_at: [card.paintClock],
     last_checked_at: [card.paintClock],
+    stale: [card.paintStatus, card.paintClock],
   };
 }
 

@@ -71,6 +71,10 @@ class PollPolicy:
     #: A ``Retry-After`` longer than this is cut to it: a misconfigured server
     #: must not silence a card for a day.
     max_retry_after: float = 600.0
+    #: After this long without a good answer the card calls its state stale
+    #: ("last confirmed 2m ago, reconnecting…"); ``None`` means three
+    #: ``max_interval``s, i.e. a few polls that should have succeeded and did not.
+    stale_after: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.initial_interval <= self.max_interval:
@@ -81,6 +85,11 @@ class PollPolicy:
             raise ValueError("jitter must be in [0, 1).")
         if not 0 < self.error_initial <= self.error_max:
             raise ValueError("Need 0 < error_initial <= error_max.")
+
+    @property
+    def stale_threshold(self) -> float:
+        """Seconds without a good answer after which the last state is stale."""
+        return self.stale_after if self.stale_after is not None else 3 * self.max_interval
 
     def start(self) -> PollState:
         """The state of a job that has not been polled yet."""

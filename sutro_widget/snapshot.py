@@ -47,6 +47,26 @@ class CardState:
     metadata: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     polling: bool = False
+    #: Seconds since the last good answer when the state is stale, else ``None``.
+    stale_for: float | None = None
+
+
+def format_duration(seconds: float) -> str:
+    """``45 s``, ``3 min``, ``2 h 05 min``: how long ago, at a glance."""
+    total = max(0, int(seconds))
+    if total < 60:
+        return f"{total} s"
+    minutes = total // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def staleness_note(state: CardState) -> str:
+    """``last confirmed 2 min ago, reconnecting…`` for a stale state, else ``""``."""
+    if state.stale_for is None:
+        return ""
+    return f"last confirmed {format_duration(state.stale_for)} ago, reconnecting…"
 
 
 def status_label(state: CardState) -> str:
@@ -65,6 +85,8 @@ def render_text(state: CardState) -> str:
         parts.append(f"message={state.message!r}")
     if state.error:
         parts.append(f"error={state.error!r}")
+    if state.stale_for is not None:
+        parts.append(f"stale={staleness_note(state)!r}")
     parts.append(f"polling={state.polling}")
     return f"JobStatusWidget({', '.join(parts)})"
 
@@ -84,6 +106,8 @@ def render_html(state: CardState) -> str:
         rows.append(f"<div>{esc(state.message)}</div>")
     if state.error:
         rows.append(f'<div style="color:#cf222e">{esc(state.error)}</div>')
+    if state.stale_for is not None:
+        rows.append(f'<div style="font-style:italic">{esc(staleness_note(state))}</div>')
     reason = state.metadata.get("failure_reason")
     if reason is not None:
         reason_text = reason.get("message") if isinstance(reason, dict) else reason

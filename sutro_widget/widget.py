@@ -79,6 +79,9 @@ class JobStatusWidget(anywidget.AnyWidget):
     started_at = traitlets.Float(0.0).tag(sync=True)
     finished_at = traitlets.Float(0.0).tag(sync=True)
     last_checked_at = traitlets.Float(0.0).tag(sync=True)
+    #: True while fetching fails and the last good answer is older than the
+    #: policy's ``stale_threshold``: the card then says "last confirmed … ago".
+    stale = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -99,6 +102,8 @@ class JobStatusWidget(anywidget.AnyWidget):
         self._policy = policy or PollPolicy()
         self._watch: Watch | None = None
         self._fatal: SutroError | None = None
+        self._last_good_monotonic: float | None = None
+        self._last_good_ms = 0.0
         self._changed = threading.Condition()
         super().__init__(**kwargs)
         self.set_trait("job_id", job_id)
@@ -178,13 +183,25 @@ class JobStatusWidget(anywidget.AnyWidget):
                 if isinstance(result, StatusReport):
                     self._apply_report(result, now)
                 else:
-                    self.error = str(result)
-                    if not result.transient and not polling:
-                        self._fatal = result
+                    self._apply_error(result, polling)
                 if not polling:
                     self._watch = None
                 self.polling = polling
             self._changed.notify_all()
+
+    def _apply_error(self, error: SutroError, polling: bool) -> None:
+        self.error = str(error)
+        if not error.transient and not polling:
+            self._fatal = error
+        last_good = self._last_good_monotonic
+        too_old = (
+            last_good is not None and time.monotonic() - last_good > self._policy.stale_threshold
+        )
+        if too_old and not self.stale:
+            # Say exactly when the state was last confirmed, not the
+            # heartbeat-rounded time the browser has been shown so far.
+            self.last_checked_at = self._last_good_ms
+            self.stale = True
 
     def _apply_report(self, report: StatusReport, now: float) -> None:
         changed = (
@@ -193,12 +210,16 @@ class JobStatusWidget(anywidget.AnyWidget):
             or report.message != self.message
             or report.metadata != self.metadata
             or self.error != ""
+            or self.stale
         )
         self.status = report.status.value
         self.raw_status = report.raw_status
         self.message = report.message
         self.metadata = report.metadata
         self.error = ""
+        self.stale = False
+        self._last_good_monotonic = time.monotonic()
+        self._last_good_ms = now
         if report.is_final and not self.finished_at:
             self.finished_at = now
         if changed or now - self.last_checked_at >= CHECKED_HEARTBEAT_SECONDS * 1000:
@@ -227,6 +248,7 @@ class JobStatusWidget(anywidget.AnyWidget):
             metadata=dict(self.metadata),
             error=self.error,
             polling=self.polling,
+            stale_for=(self._now_ms() - self.last_checked_at) / 1000 if self.stale else None,
         )
 
     def __repr__(self) -> str:
