@@ -1,0 +1,548 @@
+"""Helpers for the browser tests: a throw-away Jupyter server and a notebook page driver.
+
+Everything here follows /work/shared/browser-testing.md: Debian's chromium, all
+Jupyter state in a temp dir, wait for ``/api/status`` before opening a page,
+wait for the kernel's name AND the idle indicator before running cells, and
+record every status the card shows with a MutationObserver so fast sequences
+cannot slip between two looks.
+
+Every wait here is bounded and, when it runs out, raises :class:`E2EFailure`
+carrying what a person needs to see why: the page's visible text, the statuses
+the card went through, and the tail of the Jupyter server's log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import nbformat
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+#: The two frontends every browser test runs in.
+Frontend = Literal["lab", "notebook7"]
+FRONTENDS: tuple[Frontend, ...] = ("lab", "notebook7")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STATIC_JS = REPO_ROOT / "sutro_widget" / "static" / "widget.js"
+SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+SERVER_START_TIMEOUT_S = 60.0
+SERVER_STOP_TIMEOUT_S = 15.0
+KERNEL_TIMEOUT_S = 60.0
+CARD_TIMEOUT_S = 30.0
+STATE_TIMEOUT_S = 20.0
+#: How long a Run All has to show ``[*]`` before it counts as dropped, and how often to try.
+RUN_STARTED_TIMEOUT_S = 10.0
+RUN_ATTEMPTS = 3
+#: Failure messages show this much of the server log; longer lines are clipped.
+LOG_LINE_CHARS = 400
+
+#: Recorded by the init script below: every ``data-status`` any card ever had, in order.
+STATUS_LOG_JS = "window.__sutroStatusLog || []"
+
+#: Added with ``page.add_init_script`` before any page script runs. It watches the
+#: whole document for cards being attached and for their ``data-status`` changing,
+#: and appends each new value (per job id) to ``window.__sutroStatusLog``.
+RECORD_STATUSES_INIT_SCRIPT = """
+(() => {
+  const log = [];
+  const last = new Map();
+  window.__sutroStatusLog = log;
+  const record = (card) => {
+    const status = card.getAttribute("data-status");
+    if (status === null) return;
+    const idNode = card.querySelector('[data-testid="job-id"]');
+    const jobId = idNode ? idNode.textContent : "";
+    if (last.get(card) === status) return;
+    last.set(card, status);
+    log.push({ jobId, status, t: Date.now() });
+  };
+  const scan = (node) => {
+    if (!(node instanceof Element)) return;
+    if (node.classList.contains("sutro-job-card")) record(node);
+    node.querySelectorAll(".sutro-job-card").forEach(record);
+  };
+  const observer = new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === "attributes") scan(m.target);
+      else m.addedNodes.forEach(scan);
+    }
+  });
+  observer.observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["data-status"],
+  });
+})();
+"""
+
+
+@dataclass(frozen=True)
+class OpenCard:
+    """A card on screen: the job it follows, its locator, and the page it is on."""
+
+    job_id: str
+    card: Locator
+    page: Page
+
+
+class E2EFailure(AssertionError):
+    """A browser test step did not happen in time; the message says what was on screen."""
+
+
+# -- the Jupyter server ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the server binds it with no retry)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def jupyter_state_env(base: Path) -> dict[str, str]:
+    """Environment variables that keep every bit of Jupyter state under ``base``.
+
+    The installed labextensions (jupyterlab_widgets, anywidget) live under
+    ``sys.prefix``, which Jupyter searches whatever ``JUPYTER_DATA_DIR`` says.
+    Also writes the settings file that silences the "Jupyter news?" popup.
+    """
+    dirs = {
+        "JUPYTER_CONFIG_DIR": base / "config",
+        "JUPYTER_DATA_DIR": base / "data",
+        "JUPYTER_RUNTIME_DIR": base / "runtime",
+        "IPYTHONDIR": base / "ipython",
+        "JUPYTERLAB_SETTINGS_DIR": base / "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": base / "lab-workspaces",
+    }
+    for path in dirs.values():
+        path.mkdir(parents=True, exist_ok=True)
+    notification = dirs["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True, exist_ok=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    )
+    return {name: str(path) for name, path in dirs.items()}
+
+
+@dataclass
+class JupyterServer:
+    """One ``jupyter lab`` or ``jupyter notebook`` process on loopback, owned by a test session.
+
+    Start it with :meth:`start`, stop it with :meth:`stop` (always safe). All its
+    state lives under ``base``; notebooks go in :attr:`root_dir`; its output goes
+    to :attr:`log_path`.
+    """
+
+    frontend: Frontend
+    base: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    token: str = field(default_factory=lambda: secrets.token_hex(24), repr=False)
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def root_dir(self) -> Path:
+        """Where notebooks are written and served from."""
+        return self.base / "root"
+
+    @property
+    def log_path(self) -> Path:
+        """The server's stdout and stderr."""
+        return self.base / "jupyter-server.log"
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        """The command line that starts this server headless on its port."""
+        app = "lab" if self.frontend == "lab" else "notebook"
+        return [
+            sys.executable,
+            "-m",
+            "jupyter",
+            app,
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            "--LabApp.news_url=None",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
+
+    def environment(self) -> dict[str, str]:
+        """The server's environment: ours, isolated Jupyter dirs, the repo on PYTHONPATH.
+
+        Kernels inherit it, so ``import sutro_widget`` works from the notebook and
+        ``SUTRO_API_URL`` / ``SUTRO_API_KEY`` (in ``extra_env``) reach the widget.
+        """
+        env = dict(os.environ)
+        env.update(jupyter_state_env(self.base))
+        previous = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + previous if previous else "")
+        env["PYTHONUNBUFFERED"] = "1"
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> JupyterServer:
+        """Launch the server and wait until ``/api/status`` answers; raise with the log if not."""
+        self.root_dir.mkdir(parents=True, exist_ok=True)
+        if not self.port:
+            self.port = free_port()
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=self.root_dir,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        last_problem = "no answer yet"
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise E2EFailure(
+                    f"jupyter {self.frontend} exited with code {self.process.returncode} "
+                    f"before answering.\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.api_url("status"), timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+                    last_problem = f"HTTP {answer.status}"
+            except (urllib.error.URLError, OSError) as exc:
+                last_problem = str(exc)
+            time.sleep(0.2)
+        self.stop()
+        raise E2EFailure(
+            f"jupyter {self.frontend} did not answer /api/status within "
+            f"{SERVER_START_TIMEOUT_S:.0f} s ({last_problem}).\n{self.log_tail()}"
+        )
+
+    def api_url(self, path: str) -> str:
+        """The URL of a server REST endpoint, with the token."""
+        return f"{self.origin}/api/{path}?token={self.token}"
+
+    def page_url(self, notebook: str) -> str:
+        """The URL that opens ``notebook`` in this server's frontend.
+
+        Lab gets ``reset`` so a notebook from an earlier test is not restored
+        from the workspace beside this one.
+        """
+        if self.frontend == "lab":
+            return f"{self.origin}/lab/tree/{notebook}?reset&token={self.token}"
+        return f"{self.origin}/notebooks/{notebook}?token={self.token}"
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel (best effort), so finished tests leave no pollers behind."""
+        try:
+            with urllib.request.urlopen(self.api_url("kernels"), timeout=5) as answer:
+                kernels = json.load(answer)
+        except (urllib.error.URLError, OSError, ValueError):
+            return
+        for kernel in kernels:
+            request = urllib.request.Request(
+                self.api_url(f"kernels/{kernel['id']}"), method="DELETE"
+            )
+            with contextlib.suppress(urllib.error.URLError, OSError):
+                urllib.request.urlopen(request, timeout=10).close()
+
+    def stop(self) -> None:
+        """Stop the server by its PID: SIGTERM, then SIGKILL to its process group if it lingers."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        self.shutdown_kernels()
+        process.terminate()
+        try:
+            process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last ``lines`` lines of the server log, framed for a failure message.
+
+        Lines are clipped: node's errors print whole minified bundles on one line.
+        """
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return f"(no server log: {exc})"
+        clipped = [
+            line if len(line) <= LOG_LINE_CHARS else line[:LOG_LINE_CHARS] + " ...(clipped)"
+            for line in text.splitlines()[-lines:]
+        ]
+        tail = "\n".join(clipped)
+        return f"--- jupyter {self.frontend} log ({self.log_path}) ---\n{tail}\n--- end of log ---"
+
+
+@contextlib.contextmanager
+def running_server(
+    frontend: Frontend, base: Path, extra_env: dict[str, str]
+) -> Iterator[JupyterServer]:
+    """A started :class:`JupyterServer` that is stopped however the block ends."""
+    server = JupyterServer(frontend=frontend, base=base, extra_env=extra_env)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+# -- notebooks ------------------------------------------------------------------------
+
+
+def write_notebook(root_dir: Path, name: str, cells: Sequence[str]) -> str:
+    """Write a Python 3 notebook of code ``cells`` into ``root_dir``; return its file name."""
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    notebook.metadata["language_info"] = {"name": "python"}
+    notebook.cells = [
+        nbformat.v4.new_code_cell(source)  # type: ignore[no-untyped-call]
+        for source in cells
+    ]
+    filename = f"{name}.ipynb"
+    nbformat.write(notebook, root_dir / filename)  # type: ignore[no-untyped-call]
+    return filename
+
+
+def widget_cell(job_id: str) -> str:
+    """The notebook cell that shows a card for ``job_id``, polling fast.
+
+    Key and URL come from ``SUTRO_API_KEY`` / ``SUTRO_API_URL``, set on the
+    server (and so on the kernel) by the fixture: this also tests that lookup.
+    """
+    return (
+        "from sutro_widget import JobStatusWidget, PollPolicy\n"
+        f"card = JobStatusWidget({job_id!r}, "
+        "policy=PollPolicy(initial_interval=0.2, max_interval=0.5))\n"
+        "card"
+    )
+
+
+# -- driving the page -----------------------------------------------------------------
+
+
+def seconds(value: float) -> float:
+    """Seconds to Playwright milliseconds."""
+    return value * 1000.0
+
+
+def status_log(page: Page) -> list[dict[str, object]]:
+    """Every status change the init script saw on this page, oldest first."""
+    try:
+        entries = page.evaluate(STATUS_LOG_JS)
+    except Exception as exc:  # the page may be gone when a test is already failing
+        return [{"error": f"could not read the status log: {exc}"}]
+    return list(entries)
+
+
+def statuses_of(page: Page, job_id: str) -> list[str]:
+    """The statuses the card of ``job_id`` showed, in order, as recorded by the observer."""
+    return [str(e["status"]) for e in status_log(page) if e.get("jobId") == job_id]
+
+
+def visible_text(page: Page, limit: int = 4000) -> str:
+    """The page's visible text (clipped), for failure messages."""
+    try:
+        text = page.inner_text("body", timeout=2000)
+    except Exception as exc:
+        return f"(could not read the page: {exc})"
+    text = "\n".join(line for line in text.splitlines() if line.strip())
+    return text if len(text) <= limit else text[:limit] + "\n...(clipped)"
+
+
+def diagnose(page: Page, server: JupyterServer, what: str, extra: str = "") -> E2EFailure:
+    """An :class:`E2EFailure` for ``what`` with the page text, status log and server log."""
+    return E2EFailure(
+        f"{what}\n"
+        f"{extra}\n"
+        f"--- page URL ---\n{page.url}\n"
+        f"--- status changes recorded in the page ---\n{status_log(page)}\n"
+        f"--- visible page text ---\n{visible_text(page)}\n"
+        f"{server.log_tail()}"
+    )
+
+
+def wait_for(
+    page: Page,
+    server: JupyterServer,
+    what: str,
+    action: Callable[[], object],
+    extra: Callable[[], str] = lambda: "",
+) -> None:
+    """Run a bounded Playwright wait; turn its timeout into an :class:`E2EFailure` for ``what``."""
+    try:
+        action()
+    except (PlaywrightTimeoutError, AssertionError) as exc:
+        raise diagnose(page, server, f"Timed out: {what}", f"{exc}\n{extra()}") from None
+
+
+def open_notebook(page: Page, server: JupyterServer, filename: str) -> None:
+    """Open ``filename`` in the server's frontend and wait until its kernel can run code.
+
+    "Can run code" means the toolbar shows the kernel's name AND the execution
+    indicator says idle: the indicator reads idle before a kernel is attached,
+    and a Run clicked then is silently lost.
+    """
+    page.goto(server.page_url(filename), wait_until="domcontentloaded")
+    panel = page.locator(".jp-NotebookPanel")
+    wait_for(
+        page,
+        server,
+        f"the notebook {filename} to open in {server.frontend}",
+        lambda: panel.first.wait_for(state="visible", timeout=seconds(KERNEL_TIMEOUT_S)),
+    )
+    kernel_name = page.locator(".jp-NotebookPanel-toolbar .jp-KernelName")
+    wait_for(
+        page,
+        server,
+        "the toolbar to name the Python kernel",
+        lambda: kernel_name.filter(has_text="Python 3").first.wait_for(
+            state="visible", timeout=seconds(KERNEL_TIMEOUT_S)
+        ),
+    )
+    idle = page.locator(
+        ".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status=idle]"
+    )
+    wait_for(
+        page,
+        server,
+        "the kernel to be idle",
+        lambda: idle.first.wait_for(state="attached", timeout=seconds(KERNEL_TIMEOUT_S)),
+    )
+
+
+def run_all_cells(page: Page, server: JupyterServer) -> None:
+    """Run every cell with Run > Run All Cells, and wait until the first cell has started.
+
+    The menu item is found by its label, which Lab and Notebook 7 share. A run
+    is under way once the first prompt reads ``[*]`` or ``[N]``; a run that the
+    frontend dropped (no kernel attached yet) leaves it at ``[ ]``, and only then
+    is the menu used again, so a cell never runs twice.
+    """
+    menu = page.locator('.lm-MenuBar-item:has(.lm-MenuBar-itemLabel:text-is("Run"))').first
+    item = page.locator('.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))').first
+    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    started = re.compile(r"\[(\*|\d+)\]")
+    for attempt in range(1, RUN_ATTEMPTS + 1):
+        wait_for(page, server, "the Run menu", lambda: menu.click())
+        wait_for(page, server, 'the "Run All Cells" menu item', lambda: item.click())
+        try:
+            expect(prompt).to_have_text(started, timeout=seconds(RUN_STARTED_TIMEOUT_S))
+            return
+        except AssertionError:
+            if attempt == RUN_ATTEMPTS:
+                raise diagnose(
+                    page,
+                    server,
+                    f"Run All Cells was used {RUN_ATTEMPTS} times and the first cell never "
+                    "started (its prompt still is not [*] or [N]).",
+                ) from None
+            page.keyboard.press("Escape")
+
+
+def card_for(page: Page, job_id: str) -> Locator:
+    """The card that follows ``job_id`` (cards of other jobs on the page are ignored)."""
+    job = page.locator('[data-testid="job-id"]', has_text=job_id)
+    return page.locator(".sutro-job-card", has=job).first
+
+
+def wait_for_card(page: Page, server: JupyterServer, job_id: str) -> Locator:
+    """Wait for the card of ``job_id`` to be drawn after the cell ran; return it."""
+    card = card_for(page, job_id)
+    wait_for(
+        page,
+        server,
+        f"the card for {job_id} to appear",
+        lambda: card.wait_for(state="visible", timeout=seconds(CARD_TIMEOUT_S)),
+    )
+    return card
+
+
+def wait_for_status(
+    page: Page,
+    server: JupyterServer,
+    card: Locator,
+    status: str,
+    word: str,
+    job_state: Callable[[], str],
+) -> None:
+    """Wait until ``card`` says ``data-status=status`` and shows ``word``.
+
+    ``job_state`` reports what the simulator says now, for the failure message.
+    """
+    timeout = seconds(STATE_TIMEOUT_S)
+
+    def check() -> None:
+        expect(card).to_have_attribute("data-status", status, timeout=timeout)
+        expect(card.get_by_test_id("status-word")).to_have_text(word, timeout=timeout)
+
+    wait_for(
+        page,
+        server,
+        f"the card to show {word!r} (data-status={status})",
+        check,
+        extra=lambda: f"the simulator says the job is: {job_state()}",
+    )
+
+
+def is_subsequence(wanted: Sequence[str], seen: Sequence[str]) -> bool:
+    """Whether ``wanted`` appears in ``seen`` in order (other values may sit between)."""
+    remaining = iter(seen)
+    return all(any(value == item for item in remaining) for value in wanted)
+
+
+def save_card_screenshot(card: Locator, filename: str) -> Path:
+    """Save an element screenshot of ``card`` under docs/screenshots; return the path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / filename
+    card.scroll_into_view_if_needed()
+    card.screenshot(path=str(path), animations="disabled", caret="hide")
+    return path

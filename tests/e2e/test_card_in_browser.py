@@ -1,0 +1,113 @@
+"""The status card in a real browser, in JupyterLab and in Notebook 7.
+
+Each test writes a notebook that shows a card for a fresh *held* simulator job,
+runs it, and then moves the job itself with ``simulator.advance`` so every
+state is on screen for as long as the test needs. Element screenshots of the
+final cards go to ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+from sutro_widget.simulator import FAILURE_METADATA, Simulator
+
+from .harness import (
+    STATE_TIMEOUT_S,
+    Frontend,
+    JupyterServer,
+    OpenCard,
+    is_subsequence,
+    save_card_screenshot,
+    seconds,
+    statuses_of,
+    wait_for,
+    wait_for_status,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+FAILURE_MESSAGE = str(FAILURE_METADATA["failure_reason"]["message"])  # type: ignore[index]
+
+
+def test_held_job_goes_queued_running_succeeded(
+    open_card: Callable[[str], OpenCard],
+    simulator: Simulator,
+    jupyter: JupyterServer,
+    frontend: Frontend,
+) -> None:
+    shown = open_card("job-held")
+    page, card, job_id = shown.page, shown.card, shown.job_id
+
+    def job_state() -> str:
+        return simulator.status_of(job_id)
+
+    expect(card).to_have_attribute("role", "status")
+    wait_for_status(page, jupyter, card, "queued", "Queued", job_state)
+    expect(card.get_by_test_id("message")).to_have_text("Waiting in queue")
+
+    assert simulator.advance(job_id) == "running"
+    wait_for_status(page, jupyter, card, "running", "Running", job_state)
+    save_card_screenshot(card, f"running-{frontend}.png")
+
+    assert simulator.advance(job_id) == "succeeded"
+    wait_for_status(page, jupyter, card, "succeeded", "Succeeded", job_state)
+    expect(card.get_by_test_id("message")).to_have_text("Job completed successfully")
+    expect(card.get_by_test_id("error")).to_be_hidden()
+    expect(card.get_by_test_id("failure-details")).to_be_hidden()
+    save_card_screenshot(card, f"succeeded-{frontend}.png")
+
+    seen = statuses_of(page, job_id)
+    assert is_subsequence(["queued", "running", "succeeded"], seen), (
+        f"the card's data-status went {seen}, which lacks queued -> running -> succeeded"
+    )
+    assert seen[-1] == "succeeded", f"the card left 'succeeded' afterwards: {seen}"
+
+
+def test_failed_job_shows_why_it_failed(
+    open_card: Callable[[str], OpenCard],
+    simulator: Simulator,
+    jupyter: JupyterServer,
+    frontend: Frontend,
+) -> None:
+    shown = open_card("job-held-fails")
+    page, card, job_id = shown.page, shown.card, shown.job_id
+
+    def job_state() -> str:
+        return simulator.status_of(job_id)
+
+    wait_for_status(page, jupyter, card, "queued", "Queued", job_state)
+    assert simulator.advance(job_id) == "running"
+    wait_for_status(page, jupyter, card, "running", "Running", job_state)
+    details = card.get_by_test_id("failure-details")
+    expect(details).to_be_hidden()
+
+    assert simulator.advance(job_id) == "failed"
+    wait_for_status(page, jupyter, card, "failed", "Failed", job_state)
+
+    reason = details.get_by_test_id("failure-reason")
+    metadata_json = details.get_by_test_id("metadata-json")
+    expect(details).to_be_visible()
+    expect(details).not_to_have_attribute("open", "")
+    expect(reason).to_be_hidden()
+
+    def open_details() -> None:
+        details.locator("summary").click()
+        expect(details).to_have_attribute("open", "", timeout=seconds(STATE_TIMEOUT_S))
+
+    wait_for(page, jupyter, "the failure details to open on a click on their summary", open_details)
+    expect(reason).to_be_visible()
+    expect(reason).to_contain_text("Row 1532: input exceeds the model context window")
+    expect(reason).to_have_text(FAILURE_MESSAGE)
+    expect(metadata_json).to_be_visible()
+    expect(metadata_json).to_contain_text('"code"')
+    expect(metadata_json).to_contain_text('"context_length_exceeded"')
+    save_card_screenshot(card, f"failed-{frontend}.png")
+
+    seen = statuses_of(page, job_id)
+    assert is_subsequence(["queued", "running", "failed"], seen), (
+        f"the card's data-status went {seen}, which lacks queued -> running -> failed"
+    )
