@@ -220,6 +220,11 @@ def read_status_answer(
             status_code=status_code,
             excerpt=excerpt(body),
         )
+    if status_code == 408:
+        raise ServerError(
+            "The server gave up waiting for our request (HTTP 408).",
+            status_code=status_code,
+        )
     if status_code >= 500:
         raise ServerError(
             f"The Sutro server had a problem (HTTP {status_code}).{suffix}",
@@ -257,7 +262,7 @@ def network_error(exc: httpx.HTTPError, base_url: str) -> SutroError:
         return NetworkError(f"No answer from {host} in time ({type(exc).__name__}); retrying.")
     if isinstance(exc, httpx.ConnectError):
         return NetworkError(f"Could not connect to {host}: is the server up and reachable?")
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return NetworkError(f"The connection to {host} broke before the answer was complete.")
     return NetworkError(f"Network problem talking to {host} ({type(exc).__name__}).")
 

@@ -59,7 +59,9 @@ class JobStatusWidget(anywidget.AnyWidget):
     ``JobStatusWidget("job-123")`` finds the key and URL where the official SDK
     does (``SUTRO_API_KEY`` / ``SUTRO_API_URL``, then ``~/.sutro/config.json``);
     pass ``api_key`` / ``base_url`` to override. ``base_url`` is used as given:
-    the status URL is ``{base_url}/job-status/{job_id}``.
+    the status URL is ``{base_url}/job-status/{job_id}``. ``policy`` sets how
+    often to poll (:class:`~sutro_widget.policy.PollPolicy`), ``timeout`` the
+    seconds one request may take (default: 5 s to connect, 10 s to answer).
 
     The status traits are written only by the poller thread. Problems fetching
     the status land in :attr:`error` as one sentence, while the last good
@@ -90,6 +92,7 @@ class JobStatusWidget(anywidget.AnyWidget):
         base_url: str | None = None,
         *,
         policy: PollPolicy | None = None,
+        timeout: float | None = None,
         poller: Poller | None = None,
         autostart: bool = True,
         **kwargs: Any,
@@ -97,7 +100,10 @@ class JobStatusWidget(anywidget.AnyWidget):
         job_id = check_job_id(job_id)
         # Resolve (and validate) key and URL before any trait exists, so a bad
         # URL is a ValueError at the call site, not a message on a dead card.
-        self._client = SutroClient(api_key=api_key, base_url=base_url)
+        if timeout is None:
+            self._client = SutroClient(api_key=api_key, base_url=base_url)
+        else:
+            self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
         self._poller = poller or default_poller()
         self._policy = policy or PollPolicy()
         self._watch: Watch | None = None

@@ -1,0 +1,218 @@
+"""Soak: many cards for many minutes under random faults; nothing may leak or escape.
+
+    python benchmarks/soak.py                     # 100 jobs, 10 minutes (the README's figures)
+    python benchmarks/soak.py --jobs 20 --minutes 1   # a quick look
+
+The simulator runs in its own process (so its threads and memory are not
+counted) and a random fault from every mode it knows is switched on through its
+control endpoint every few seconds, for one job or for all. Cards churn: a card
+whose job finished is closed and replaced by a new one, so creation and
+teardown are soaked too. Reported: RSS at start and peak (growth after warm-up),
+thread count over the run, requests, errors the cards showed, and errors that
+escaped (thread exceptions, unraisable exceptions, sutro_widget log records at
+WARNING or above) — which must be 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sutro_widget import JobStatusWidget, PollPolicy, StatusReport, SutroError
+from sutro_widget.poller import default_poller
+
+# Short but realistic: a soak is about many polls, not long waits.
+SOAK_POLICY = PollPolicy(
+    initial_interval=0.25, max_interval=3.0, error_initial=0.5, error_max=8.0, max_retry_after=5
+)
+# Every mode the simulator can inject, minus the two that end a card's polling
+# for good (they are covered by the test suite; here they would only empty the soak).
+FAULTS = [
+    "http_500", "http_502", "http_503", "http_408", "rate_limit", "rate_limit_date",
+    "connection_reset", "no_response", "html_page_200", "html_page_502", "truncated_json",
+    "status_number", "status_list", "status_other_job", "huge_body", "huge_body_chunked",
+    "huge_body_no_length", "redirect_other_origin", "down",
+]  # fmt: skip
+PREFIXES = ["job-succeeds", "job-fails", "job-cancelled", "job-unknown"]
+
+
+class CountingCard(JobStatusWidget):
+    """A card that counts its polls and the errors it showed."""
+
+    polls = 0
+    errors_seen = 0
+    _lock = threading.Lock()
+
+    def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
+        """Count, then behave exactly like the real card."""
+        with CountingCard._lock:
+            CountingCard.polls += 1
+            if isinstance(result, SutroError):
+                CountingCard.errors_seen += 1
+        super().on_poll_result(result, still_polling=still_polling)
+
+
+@dataclass
+class Escapes:
+    """Everything that got past the card instead of onto it."""
+
+    thread_exceptions: list[str] = field(default_factory=list)
+    unraisable: list[str] = field(default_factory=list)
+    log_records: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.thread_exceptions) + len(self.unraisable) + len(self.log_records)
+
+
+def watch_for_escapes() -> Escapes:
+    escapes = Escapes()
+    threading.excepthook = lambda args: escapes.thread_exceptions.append(repr(args.exc_value))
+    sys.unraisablehook = lambda args: escapes.unraisable.append(repr(args.exc_value))
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            escapes.log_records.append(record.getMessage())
+
+    handler = Catch(logging.WARNING)
+    logging.getLogger("sutro_widget").addHandler(handler)
+    return escapes
+
+
+def rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def start_simulator(time_scale: float) -> tuple[subprocess.Popen[str], str, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sutro_widget.simulator", "--port", "0",
+         "--time-scale", str(time_scale)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    url = key = ""
+    for line in process.stdout:
+        if line.startswith("SUTRO_API_URL="):
+            url = line.split("=", 1)[1].strip().strip("'")
+        elif line.startswith("SUTRO_API_KEY="):
+            key = line.split("=", 1)[1].strip().strip("'")
+        if url and key:
+            break
+    return process, url, key
+
+
+def new_card(url: str, key: str, rng: random.Random, serial: int) -> CountingCard:
+    job_id = f"{rng.choice(PREFIXES)}-soak-{serial}"
+    return CountingCard(job_id, api_key=key, base_url=url + "/v1", policy=SOAK_POLICY, timeout=2.0)
+
+
+def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, Any]:
+    rng = random.Random(seed)
+    escapes = watch_for_escapes()
+    simulator, url, key = start_simulator(time_scale)
+    control = httpx.Client(base_url=url, headers={"Authorization": f"Key {key}"}, timeout=5)
+    serial = 0
+    cards: list[CountingCard] = []
+    for _ in range(jobs):
+        cards.append(new_card(url, key, rng, serial))
+        serial += 1
+
+    started = time.monotonic()
+    deadline = started + minutes * 60
+    warmed_up_rss = 0
+    peak_rss = rss_kib()
+    start_rss = peak_rss
+    threads_max = threading.active_count()
+    faults_injected = 0
+    cards_replaced = 0
+    next_fault = started
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        if now >= next_fault:
+            mode = rng.choice(FAULTS)
+            target = None if mode == "down" or rng.random() < 0.3 else rng.choice(cards).job_id
+            control.post("/_sim/faults", json={
+                "mode": mode, "job_id": target, "after": 0, "duration": rng.uniform(1, 8),
+                "requests": None,
+            }).raise_for_status()  # fmt: skip
+            faults_injected += 1
+            next_fault = now + rng.uniform(1, 4)
+        for index, card in enumerate(cards):
+            if not card.polling:  # finished: close it and follow a new job instead
+                card.close()
+                cards[index] = new_card(url, key, rng, serial)
+                serial += 1
+                cards_replaced += 1
+        if not warmed_up_rss and now - started > min(60.0, minutes * 60 / 4):
+            warmed_up_rss = rss_kib()
+        peak_rss = max(peak_rss, rss_kib())
+        threads_max = max(threads_max, threading.active_count())
+        time.sleep(0.5)
+
+    control.delete("/_sim/faults")
+    for card in cards:
+        card.close()
+    poller_thread = default_poller().thread
+    if poller_thread is not None:
+        poller_thread.join(10)
+    threads_after_close = threading.active_count()
+    end_rss = rss_kib()
+    control.close()
+    simulator.terminate()
+    simulator.wait(10)
+    warmed_up_rss = warmed_up_rss or start_rss
+    return {
+        "jobs": jobs,
+        "minutes": minutes,
+        "seed": seed,
+        "cards_created": serial,
+        "cards_replaced": cards_replaced,
+        "faults_injected": faults_injected,
+        "requests": CountingCard.polls,
+        "errors_seen": CountingCard.errors_seen,
+        "errors_escaped": escapes.total,
+        "escapes": asdict(escapes),
+        "rss_start_mib": round(start_rss / 1024, 1),
+        "rss_after_warmup_mib": round(warmed_up_rss / 1024, 1),
+        "rss_peak_mib": round(peak_rss / 1024, 1),
+        "rss_growth_after_warmup_mib": round((peak_rss - warmed_up_rss) / 1024, 1),
+        "rss_end_mib": round(end_rss / 1024, 1),
+        "threads_max": threads_max,
+        "threads_after_close": threads_after_close,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=100)
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--time-scale", type=float, default=3.0,
+                        help="stretch the scripted jobs (3 = a ~30 s lifecycle)")  # fmt: skip
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    result = run(args.jobs, args.minutes, args.seed, args.time_scale)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    if result["errors_escaped"] or result["threads_after_close"] > 1:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
