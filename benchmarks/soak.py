@@ -115,6 +115,15 @@ def start_simulator(time_scale: float) -> tuple[subprocess.Popen[str], str, str]
     return process, url, key
 
 
+def control_call(control: httpx.Client, method: str, body: dict[str, Any] | None = None) -> bool:
+    """Switch faults on the simulator; False while it is down (a DOWN fault is open)."""
+    try:
+        control.request(method, "/_sim/faults", json=body).raise_for_status()
+    except httpx.TransportError:
+        return False
+    return True
+
+
 def new_card(url: str, key: str, rng: random.Random, serial: int) -> CountingCard:
     job_id = f"{rng.choice(PREFIXES)}-soak-{serial}"
     return CountingCard(job_id, api_key=key, base_url=url + "/v1", policy=SOAK_POLICY, timeout=2.0)
@@ -145,11 +154,9 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
         if now >= next_fault:
             mode = rng.choice(FAULTS)
             target = None if mode == "down" or rng.random() < 0.3 else rng.choice(cards).job_id
-            control.post("/_sim/faults", json={
-                "mode": mode, "job_id": target, "after": 0, "duration": rng.uniform(1, 8),
-                "requests": None,
-            }).raise_for_status()  # fmt: skip
-            faults_injected += 1
+            fault = {"mode": mode, "job_id": target, "duration": rng.uniform(1, 8)}
+            if control_call(control, "POST", fault):
+                faults_injected += 1
             next_fault = now + rng.uniform(1, 4)
         for index, card in enumerate(cards):
             if not card.polling:  # finished: close it and follow a new job instead
@@ -163,7 +170,11 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
         threads_max = max(threads_max, threading.active_count())
         time.sleep(0.5)
 
-    control.delete("/_sim/faults")
+    # A DOWN window may be open: the control endpoint comes back with the server.
+    for _ in range(40):
+        if control_call(control, "DELETE"):
+            break
+        time.sleep(0.25)
     for card in cards:
         card.close()
     poller_thread = default_poller().thread

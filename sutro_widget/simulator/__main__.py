@@ -4,6 +4,12 @@ It prints the URL and key as ``SUTRO_API_URL=...`` / ``SUTRO_API_KEY=...`` lines
 (the variables the SDK and the widget read), so a shell script or a browser test
 can start it, read those lines, and point a client at it. Other lines it prints
 start with ``#``.
+
+``--fault MODE[@JOB_PREFIX][,after=S][,for=S][,requests=N]`` (repeatable; also
+``retry_after=S`` and ``plain``) injects a fault when the server starts, e.g.
+``--fault http_503@job-succeeds,after=5,for=10``; ``after`` counts from the
+start. A running simulator takes more at ``POST /_sim/faults`` (see the package
+docstring).
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from .app import DEFAULT_API_KEY, check_api_key
+from .app import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
+from .faults import Fault, FaultSpec
 from .scripts import BUILTIN_SCRIPTS, describe
 from .server import Simulator, is_loopback
 
@@ -49,8 +56,31 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a non-loopback --host (this is a test server with a public key)",
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        type=_fault_spec,
+        metavar="MODE[@JOB_PREFIX][,after=S][,for=S][,requests=N]",
+        help="answer status requests with a fault (repeatable; also retry_after=S, plain), "
+        "e.g. http_503@job-succeeds,after=5,for=10; modes: "
+        + ", ".join(fault.value for fault in Fault),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     return parser
+
+
+def _fault_spec(text: str) -> FaultSpec:
+    """Parse one ``--fault`` value, turning a mistake into argparse's usage error."""
+    try:
+        spec = FaultSpec.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if spec.mode is Fault.DOWN and spec.duration is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: down needs for=S, or the server would never come back up"
+        )
+    return spec
 
 
 def _log_to_stderr(line: str) -> None:
@@ -102,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr, flush=True)
         return 1
+    # Injected after binding, so a DOWN window can close a real listener and
+    # "after" counts from the moment the URL is printed.
+    for spec in args.fault:
+        simulator.inject_spec(spec)
     try:
         print(f"Sutro simulator listening on {simulator.url}")
         print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
@@ -113,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
         for prefix, script in BUILTIN_SCRIPTS.items():
             print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}")
+        for spec in args.fault:
+            print(f"# Fault: {spec.describe()}")
+        print(f"# Switch faults with POST/GET/DELETE {simulator.url}{CONTROL_PATH} (same key).")
         print("# Stop with Ctrl+C or SIGTERM.", flush=True)
         # Wake regularly: a signal handler only runs between bytecodes of the main thread.
         while not stopping.wait(0.2):

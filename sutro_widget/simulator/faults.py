@@ -145,9 +145,7 @@ class FaultSpec:
             raise ValueError("Give job_id or job_prefix, not both.")
         object.__setattr__(self, "after", _seconds("after", self.after))
         if self.duration is not None:
-            object.__setattr__(
-                self, "duration", _seconds("duration", self.duration, positive=True)
-            )
+            object.__setattr__(self, "duration", _seconds("duration", self.duration, positive=True))
         if self.requests is not None and (
             isinstance(self.requests, bool) or not isinstance(self.requests, int)
         ):
@@ -368,6 +366,10 @@ class FaultBoard:
                     rule.requests_left -= 1
                 return rule
         return None
+
+    def has(self, mode: Fault) -> bool:
+        """Whether any fault of ``mode`` is on the board (no clock needed to say)."""
+        return any(r.spec.mode is mode for r in self._rules)
 
     def down(self, now: float) -> bool:
         """Whether a ``DOWN`` window is open at ``now`` (the listener must be closed)."""

@@ -5,6 +5,12 @@ can run it with no extra dependency and no network. It speaks HTTP/1.1 with
 ``Content-Length`` on every answer, so clients keep and reuse pooled
 connections exactly as they would against the real API; each connection gets a
 daemon thread, so one slow or idle client never holds up another.
+
+Faults that live at the socket level are done here: ``DOWN`` closes the
+listening socket and every open connection and later rebinds the same port
+(a watcher thread follows the simulator's clock for timed windows), and a
+fault answer is played by ``fault_wire``. A redirect fault's other origin is a
+second listener (``other_origin``), started the first time it is needed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, cast
 
-from .app import DEFAULT_API_KEY, RecordedRequest, Response, SimulatedApi
+from .app import (
+    CONTROL_PATH,
+    DEFAULT_API_KEY,
+    PLACEHOLDER_OTHER_ORIGIN,
+    RecordedRequest,
+    Response,
+    SimulatedApi,
+)
+from .fault_answers import FaultAnswer
+from .fault_wire import play
+from .faults import Fault, FaultHandle, FaultRule, FaultSpec
+from .other_origin import OtherOrigin
 from .scripts import Step
 
 __all__ = ["Simulator", "is_loopback"]
@@ -29,9 +46,12 @@ __all__ = ["Simulator", "is_loopback"]
 #: Close a kept-alive connection after this long without a request, so idle
 #: clients do not pin a thread forever.
 IDLE_TIMEOUT_SECONDS = 60.0
-#: Request bodies are read and dropped (no endpoint takes one yet); a larger
-#: body is not read and its connection is closed after the answer.
+#: Request bodies up to this size are read (the fault control endpoint takes
+#: one; other endpoints drop it); a larger body is not read and its
+#: connection is closed after the answer.
 MAX_DISCARDED_BODY_BYTES = 1024 * 1024
+#: How often the watcher compares the simulator's clock with ``DOWN`` windows.
+WATCH_SECONDS = 0.02
 
 
 def is_loopback(host: str) -> bool:
@@ -62,6 +82,8 @@ class _Server(ThreadingHTTPServer):
     ) -> None:
         self.api = api
         self.log = log
+        #: Set when this listener is closed (stop or DOWN), so held requests end at once.
+        self.stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -85,6 +107,15 @@ class _Server(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def spare(self, connection: socket.socket) -> None:
+        """Leave ``connection`` out of :meth:`close_connections`; it closes after one answer.
+
+        For the fault control endpoint: a ``DOWN`` it switches on closes every
+        connection, and must not cut off the answer that says it was accepted.
+        """
+        with self._connections_lock:
+            self._connections.discard(connection)
 
     def close_connections(self) -> None:
         """End every open connection, so kept-alive clients get no more answers."""
@@ -128,31 +159,41 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
     def _dispatch(self) -> None:
-        self._discard_body()
+        body = self._read_body()
+        if self.path.split("?", 1)[0] == CONTROL_PATH:
+            self._server.spare(self.connection)
+            self.close_connection = True
         try:
             authorization = self.headers.get("Authorization")
-            response = self._server.api.handle(self.command, self.path, authorization)
+            answer = self._server.api.handle(self.command, self.path, authorization, body)
         except Exception as exc:  # a simulator bug must reach the test as an answer, not a hang
-            response = Response(500, {"detail": f"Simulator error: {type(exc).__name__}: {exc}"})
+            answer = Response(500, {"detail": f"Simulator error: {type(exc).__name__}: {exc}"})
             self.close_connection = True
-        self._send(response)
+        if isinstance(answer, FaultAnswer):
+            play(self, answer, self._server.stopping)
+        else:
+            self._send(answer)
 
-    def _discard_body(self) -> None:
-        """Read and drop a request body so the next request on this connection parses."""
+    def _read_body(self) -> bytes:
+        """Read the request body so the next request on this connection parses.
+
+        Returns it (empty if there is none, or it is chunked or too large to
+        read, in which case the connection is closed after the answer).
+        """
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True
-            return
+            return b""
         length = self.headers.get("Content-Length")
         if not length:
-            return
+            return b""
         try:
             size = int(length)
         except ValueError:
             size = -1
         if size < 0 or size > MAX_DISCARDED_BODY_BYTES:
             self.close_connection = True
-            return
-        self.rfile.read(size)
+            return b""
+        return self.rfile.read(size)
 
     def _send(self, response: Response) -> None:
         data = json.dumps(response.body).encode("utf-8")
@@ -189,9 +230,13 @@ class Simulator:
     listen beyond loopback unless ``allow_remote`` is true: the key it accepts
     is a printed demo key.
 
-    ``clock`` (default ``time.monotonic``) drives every script; tests pass a
-    fake clock to walk a job through its stages without sleeping. ``log``, if
-    given, receives one line per request (never the key).
+    ``clock`` (default ``time.monotonic``) drives every script and every fault
+    window; tests pass a fake clock to walk a job through its stages, or a
+    fault through its window, without sleeping. ``log``, if given, receives
+    one line per request (never the key).
+
+    Faults (:meth:`inject`, :meth:`go_down`, :meth:`revoke_key`, ...) make it
+    misbehave on purpose, so a client's reliability can be tested over HTTP.
     """
 
     def __init__(
@@ -213,15 +258,23 @@ class Simulator:
             )
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"port must be an integer in 0..65535, not {port!r}.")
-        #: The socket-free API behind the server: scripts, jobs, routes, request log.
+        #: The socket-free API behind the server: scripts, jobs, routes, faults, request log.
         self.api = SimulatedApi(api_key, time_scale=time_scale, clock=clock)
+        self.api.other_origin = self._redirect_target
         self.host = host
         self._requested_port = port
         self._log = log
+        # Guards the listener's life (start, stop, DOWN and back). Never taken
+        # while the API's lock is held, and the other origin has its own lock.
         self._lifecycle_lock = threading.Lock()
+        self._started = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._address: tuple[str, int] | None = None
+        self._watcher: threading.Thread | None = None
+        self._watch_stop = threading.Event()
+        self._origin_lock = threading.Lock()
+        self._origin: OtherOrigin | None = None
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -229,45 +282,53 @@ class Simulator:
         """Bind the socket and serve on a daemon thread; returns ``self``.
 
         Raises ``RuntimeError`` if already running and ``OSError`` if the port
-        cannot be bound. A stopped simulator can be started again (job state is
-        kept; with ``port=0`` it may get a different port).
+        cannot be bound. A stopped simulator can be started again (job state and
+        faults are kept; with ``port=0`` it may get a different port).
         """
         with self._lifecycle_lock:
-            if self._server is not None:
+            if self._started:
                 raise RuntimeError("The simulator is already running.")
-            server_class = _Server6 if ":" in self.host else _Server
-            server = server_class((self.host, self._requested_port), self.api, self._log)
-            host, port = server.server_address[:2]
-            thread = threading.Thread(
-                target=server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"sutro-simulator-{port}",
+            self._listen(self._requested_port)
+            self._started = True
+            self._watch_stop = threading.Event()
+            self._watcher = threading.Thread(
+                target=self._watch,
+                args=(self._watch_stop,),
+                name=f"sutro-simulator-watch-{self.port}",
                 daemon=True,
             )
-            thread.start()
-            self._server, self._thread = server, thread
-            self._address = (str(host), int(port))
+            self._watcher.start()
+        self._reconcile()  # a DOWN window kept from before a restart applies at once
         return self
 
     def stop(self) -> None:
-        """Stop serving: close the listening socket and open connections, join the thread.
+        """Stop serving: close the listening socket and open connections, join the threads.
 
-        Safe to call more than once, and on a simulator never started.
+        Requests held by a ``NO_RESPONSE`` fault are let go at once. Safe to
+        call more than once, and on a simulator never started.
         """
         with self._lifecycle_lock:
-            server, thread = self._server, self._thread
-            self._server = self._thread = None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if thread is not None:
-            thread.join(timeout=10)
+            server, thread, watcher = self._server, self._thread, self._watcher
+            self._server = self._thread = self._watcher = None
+            self._started = False
+            self._watch_stop.set()
+        if server is not None:
+            _close(server, thread)
+        if watcher is not None:
+            watcher.join(timeout=10)
+        with self._origin_lock:
+            origin, self._origin = self._origin, None
+        if origin is not None:
+            origin.close()
 
     @property
     def running(self) -> bool:
-        """Whether the server is currently accepting requests."""
+        """Whether started and not stopped (also while a ``DOWN`` fault has it refusing)."""
+        return self._started
+
+    @property
+    def listening(self) -> bool:
+        """Whether the listening socket is open (running and not down)."""
         return self._server is not None
 
     def __enter__(self) -> Simulator:
@@ -286,13 +347,55 @@ class Simulator:
     def __repr__(self) -> str:
         """Show where it listens and whether it runs; never the key."""
         where = self.url if self._address is not None else "not started"
-        return f"<Simulator {where} running={self.running}>"
+        down = " down" if self.running and not self.listening else ""
+        return f"<Simulator {where} running={self.running}{down}>"
+
+    def _listen(self, port: int) -> None:
+        """Bind ``port`` and serve it on a new thread. Caller holds the lifecycle lock."""
+        server_class = _Server6 if ":" in self.host else _Server
+        server = server_class((self.host, port), self.api, self._log)
+        host, bound_port = server.server_address[:2]
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"sutro-simulator-{bound_port}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+        self._address = (str(host), int(bound_port))
+
+    def _reconcile(self) -> None:
+        """Close or reopen the listener so it matches the ``DOWN`` faults in force now.
+
+        Reopening binds the same port again (``SO_REUSEADDR`` lets it while
+        old connections linger); ``OSError`` if someone else took it meanwhile.
+        """
+        with self._lifecycle_lock:
+            if not self._started:
+                return
+            down = self.api.is_down()
+            if down and self._server is not None:
+                server, thread = self._server, self._thread
+                self._server = self._thread = None
+                _close(server, thread)
+            elif not down and self._server is None:
+                self._listen(self.port)
+
+    def _watch(self, stop: threading.Event) -> None:
+        """Follow the clock so timed ``DOWN`` windows open and close on their own."""
+        while not stop.wait(WATCH_SECONDS):
+            try:
+                self._reconcile()
+            except Exception as exc:  # a thread must not die with a traceback; retry next tick
+                if self._log is not None:
+                    self._log(f"cannot follow the DOWN faults: {type(exc).__name__}: {exc}")
 
     # -- addresses -------------------------------------------------------------
 
     @property
     def port(self) -> int:
-        """The port actually bound (the free one chosen when ``port=0``)."""
+        """The port actually bound (the free one chosen when ``port=0``); kept while down."""
         if self._address is None:
             raise RuntimeError("The simulator has no port until start() is called.")
         return self._address[1]
@@ -314,6 +417,24 @@ class Simulator:
     def api_key(self) -> str:
         """The key clients must send as ``Authorization: Key <api_key>``."""
         return self.api.api_key
+
+    @property
+    def other_origin(self) -> OtherOrigin:
+        """The listener a ``REDIRECT_OTHER_ORIGIN`` fault points to, started on first use.
+
+        Its :attr:`~OtherOrigin.visits` tell whether a client followed the
+        redirect, and whether it took its ``Authorization`` header along.
+        Closed by :meth:`stop`.
+        """
+        with self._origin_lock:
+            if self._origin is None:
+                host = self._address[0] if self._address is not None else self.host
+                self._origin = OtherOrigin(host)
+            return self._origin
+
+    def _redirect_target(self) -> str:
+        """The origin a redirect fault names; no listener is started for a stopped simulator."""
+        return self.other_origin.url if self._started else PLACEHOLDER_OTHER_ORIGIN
 
     # -- scripting and inspection (delegated to the API) ------------------------
 
@@ -337,3 +458,108 @@ class Simulator:
     def requests(self) -> list[RecordedRequest]:
         """A copy of every request received so far, oldest first (never the key)."""
         return self.api.requests
+
+    # -- faults ----------------------------------------------------------------
+
+    def inject(
+        self,
+        mode: Fault | str,
+        job_id: str | None = None,
+        *,
+        job_prefix: str | None = None,
+        after: float = 0.0,
+        duration: float | None = None,
+        requests: int | None = None,
+        retry_after: float | None = None,
+        plain: bool = False,
+    ) -> FaultHandle:
+        """Answer status requests (both generations) with fault ``mode``; returns a handle.
+
+        ``job_id`` targets one job, ``job_prefix`` every id starting with it,
+        neither every job. The window opens ``after`` seconds from now on the
+        simulator's clock and lasts ``duration`` (``None``: until cleared);
+        ``requests`` caps how many requests it answers. ``retry_after`` is the
+        rate limits' delay (default 1 s), ``plain`` a text body for the plain
+        HTTP errors. A ``DOWN`` window closes the listener when it opens.
+        """
+        fault = mode if isinstance(mode, Fault) else Fault.parse(mode)
+        spec = FaultSpec(fault, job_id, job_prefix, after, duration, requests, retry_after, plain)
+        return self.inject_spec(spec)
+
+    def inject_spec(self, spec: FaultSpec) -> FaultHandle:
+        """Inject an already-built spec (as parsed from ``--fault`` or the control endpoint)."""
+        handle = self.api.inject_spec(spec)
+        self._reconcile()
+        return FaultHandle(handle.rule, self._clear_rule)
+
+    def clear_faults(
+        self,
+        job_id: str | None = None,
+        *,
+        job_prefix: str | None = None,
+        mode: Fault | None = None,
+    ) -> int:
+        """Clear the faults injected with this ``job_id`` / ``job_prefix`` / ``mode`` (all if none).
+
+        Clearing a ``DOWN`` fault reopens the listener on the same port.
+        Returns how many faults were cleared.
+        """
+        cleared = self.api.clear_faults(job_id, job_prefix=job_prefix, mode=mode)
+        self._reconcile()
+        return cleared
+
+    def _clear_rule(self, rule: FaultRule) -> None:
+        self.api.clear_rule(rule)
+        self._reconcile()
+
+    def fault_hits(self, job_id: str | None = None) -> int:
+        """How many requests a fault answered, in all or for one decoded job id.
+
+        Connections refused while ``DOWN`` never reach the server and are not counted.
+        """
+        return self.api.fault_hits(job_id)
+
+    @property
+    def faults(self) -> list[FaultRule]:
+        """The faults not yet over, oldest first."""
+        return self.api.faults
+
+    def go_down(self) -> FaultHandle:
+        """Close the listening socket and every open connection now: connections are refused.
+
+        The port is kept for :meth:`come_up`. Same as ``inject(Fault.DOWN)``.
+        """
+        if not self._started:
+            raise RuntimeError("The simulator is not running; start() it first.")
+        return self.inject(Fault.DOWN)
+
+    def come_up(self) -> None:
+        """Listen again on the same port now, clearing every ``DOWN`` fault (timed ones too).
+
+        Raises ``OSError`` if the port was taken while the simulator was down.
+        """
+        if not self._started:
+            raise RuntimeError("The simulator is not running; start() it first.")
+        self.clear_faults(mode=Fault.DOWN)
+
+    def revoke_key(self) -> FaultHandle:
+        """Answer every status request with 401 from now on, as if the key were revoked.
+
+        Same as ``inject(Fault.UNAUTHORIZED)``; the control endpoint still
+        accepts the key, so a revoked key does not lock out whoever restores it.
+        """
+        return self.inject(Fault.UNAUTHORIZED)
+
+    def restore_key(self) -> None:
+        """Accept the key again: clear every ``UNAUTHORIZED`` fault."""
+        self.clear_faults(mode=Fault.UNAUTHORIZED)
+
+
+def _close(server: _Server, thread: threading.Thread | None) -> None:
+    """Close a listener: end held requests, stop accepting, end connections, join."""
+    server.stopping.set()
+    server.shutdown()
+    server.server_close()
+    server.close_connections()
+    if thread is not None:
+        thread.join(timeout=10)
