@@ -14,16 +14,19 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from types import TracebackType
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from ._config import resolve_settings
 from ._version import __version__
+from .details import parse_details_body
 from .errors import (
     AuthenticationError,
+    ConflictError,
     JobNotFoundError,
     NetworkError,
     ProtocolError,
@@ -31,12 +34,17 @@ from .errors import (
     ServerError,
     SutroError,
 )
+from .progress import parse_progress_line
 from .status import StatusReport, excerpt, parse_status_body
 
 #: Connect fast or fail fast; a status answer is small, so reads are short too.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 #: A status answer is a few hundred bytes; anything this large is not one.
 MAX_BODY_BYTES = 1024 * 1024
+#: A progress stream is quiet between updates; the server sends heartbeats well within this.
+STREAM_TIMEOUT = httpx.Timeout(10.0, connect=5.0, read=90.0)
+#: One progress update is a small JSON object; a longer line is not one.
+MAX_STREAM_LINE = 64 * 1024
 #: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
 MAX_JOB_ID_LENGTH = 256
 
@@ -92,17 +100,23 @@ class SutroClient:
 
     # -- requests ---------------------------------------------------------------
 
-    def status_url(self, job_id: str) -> str:
-        """The status URL of ``job_id``, its id encoded as one path segment."""
-        return f"{self.base_url}/job-status/{quote(check_job_id(job_id), safe='')}"
+    def url(self, endpoint: str, job_id: str) -> str:
+        """``{base_url}/{endpoint}/{job_id}``, the id encoded as exactly one path segment."""
+        return f"{self.base_url}/{endpoint}/{quote(check_job_id(job_id), safe='')}"
 
-    def build_status_request(self, job_id: str) -> httpx.Request:
-        """The one request that asks for ``job_id``'s status.
+    def status_url(self, job_id: str) -> str:
+        """The status URL of ``job_id``."""
+        return self.url("job-status", job_id)
+
+    def build_request(
+        self, endpoint: str, job_id: str, *, timeout: httpx.Timeout | None = None
+    ) -> httpx.Request:
+        """The one GET that asks ``endpoint`` about ``job_id``, with the key and a timeout.
 
         Raises :class:`AuthenticationError` when no key was found anywhere, so
         the user hears where to put one instead of a bare HTTP 401.
         """
-        url = self.status_url(job_id)
+        url = self.url(endpoint, job_id)
         if not self._api_key:
             raise AuthenticationError(
                 "No Sutro API key found: pass api_key=..., set SUTRO_API_KEY, or run `sutro login`."
@@ -119,23 +133,31 @@ class SutroClient:
         }
         # A bare Request carries no timeout unless told: without this extension
         # a hung server would hold the request forever.
-        return httpx.Request(
-            "GET", url, headers=headers, extensions={"timeout": self._timeout.as_dict()}
-        )
+        chosen = timeout or self._timeout
+        return httpx.Request("GET", url, headers=headers, extensions={"timeout": chosen.as_dict()})
+
+    def build_status_request(self, job_id: str) -> httpx.Request:
+        """The request for ``job_id``'s status (see :meth:`build_request`)."""
+        return self.build_request("job-status", job_id)
+
+    # -- blocking calls, for users ------------------------------------------------
 
     def get_status(self, job_id: str) -> StatusReport:
         """Fetch ``job_id``'s status now, blocking; raises a :class:`SutroError` on failure."""
-        request = self.build_status_request(job_id)
-        if self._sync_http is None:
-            self._sync_http = httpx.Client(follow_redirects=False, timeout=self._timeout)
-        try:
-            with self._sync_http.stream(
-                request.method, request.url, headers=request.headers
-            ) as response:
-                body = _read_capped(response.iter_bytes(), response)
-        except httpx.HTTPError as exc:
-            raise network_error(exc, self.base_url) from None
-        return read_status_answer(response.status_code, response.headers, body, job_id=job_id)
+        answer = self._send_sync(self.build_status_request(job_id))
+        return read_status_answer(*answer, job_id=job_id)
+
+    def get_details(self, job_id: str) -> dict[str, Any]:
+        """Fetch ``job_id``'s details (name, model, rows, tokens, cost, times), blocking."""
+        answer = self._send_sync(self.build_request("jobs", job_id))
+        return read_details_answer(*answer, job_id=job_id)
+
+    def cancel_job(self, job_id: str) -> str:
+        """Ask the server to cancel ``job_id``; returns its message, raises on refusal."""
+        answer = self._send_sync(self.build_request("job-cancel", job_id))
+        return read_cancel_answer(*answer, job_id=job_id)
+
+    # -- coroutines, for the poller's event loop -------------------------------------
 
     async def fetch_status_async(self, job_id: str, http: httpx.AsyncClient) -> StatusReport:
         """Fetch ``job_id``'s status on ``http``, the caller's pooled async client.
@@ -143,24 +165,77 @@ class SutroClient:
         The poller shares one ``httpx.AsyncClient`` among all widgets so that
         connections are reused and jobs are polled concurrently on one thread.
         """
-        request = self.build_status_request(job_id)
+        answer = await self._send_async(self.build_status_request(job_id), http)
+        return read_status_answer(*answer, job_id=job_id)
+
+    async def fetch_details_async(self, job_id: str, http: httpx.AsyncClient) -> dict[str, Any]:
+        """:meth:`get_details` on the caller's async client."""
+        answer = await self._send_async(self.build_request("jobs", job_id), http)
+        return read_details_answer(*answer, job_id=job_id)
+
+    async def cancel_async(self, job_id: str, http: httpx.AsyncClient) -> str:
+        """:meth:`cancel_job` on the caller's async client."""
+        answer = await self._send_async(self.build_request("job-cancel", job_id), http)
+        return read_cancel_answer(*answer, job_id=job_id)
+
+    async def stream_progress_async(
+        self, job_id: str, http: httpx.AsyncClient
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield each update of ``job_id``'s progress stream until the server ends it.
+
+        The stream is long-lived, so it gets its own read timeout (the server
+        sends heartbeats); a line that is not a JSON object is skipped, an
+        over-long one is a :class:`ProtocolError`, and a broken connection a
+        :class:`NetworkError`.
+        """
+        request = self.build_request("stream-job-progress", job_id, timeout=STREAM_TIMEOUT)
         try:
             response = await http.send(request, stream=True, follow_redirects=False)
             try:
-                _check_declared_size(response)
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > MAX_BODY_BYTES:
-                        raise _too_large(response)
-                    chunks.append(chunk)
-                body = b"".join(chunks)
+                if response.status_code != 200:
+                    body = await _read_capped_async(response)
+                    raise_for_answer(response.status_code, response.headers, body, job_id=job_id)
+                async for line in response.aiter_lines():
+                    if len(line) > MAX_STREAM_LINE:
+                        raise ProtocolError(
+                            "A progress update was too long to be one; the stream was dropped.",
+                            status_code=200,
+                        )
+                    update = parse_progress_line(line)
+                    if update is not None:
+                        yield update
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
             raise network_error(exc, self.base_url) from None
-        return read_status_answer(response.status_code, response.headers, body, job_id=job_id)
+
+    # -- sending -------------------------------------------------------------------
+
+    def _send_sync(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        if self._sync_http is None:
+            self._sync_http = httpx.Client(follow_redirects=False, timeout=self._timeout)
+        try:
+            response = self._sync_http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = _read_capped(response.iter_bytes(), response)
+            finally:
+                response.close()
+        except httpx.HTTPError as exc:
+            raise network_error(exc, self.base_url) from None
+        return response.status_code, response.headers, body
+
+    async def _send_async(
+        self, request: httpx.Request, http: httpx.AsyncClient
+    ) -> tuple[int, httpx.Headers, bytes]:
+        try:
+            response = await http.send(request, stream=True, follow_redirects=False)
+            try:
+                body = await _read_capped_async(response)
+            finally:
+                await response.aclose()
+        except httpx.HTTPError as exc:
+            raise network_error(exc, self.base_url) from None
+        return response.status_code, response.headers, body
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -189,8 +264,43 @@ def read_status_answer(
     status_code: int, headers: Mapping[str, str], body: bytes, *, job_id: str
 ) -> StatusReport:
     """Turn one HTTP answer into a report, or raise the error that names its problem."""
+    raise_for_answer(status_code, headers, body, job_id=job_id)
+    return parse_status_body(body, job_id=job_id, status_code=status_code)
+
+
+def read_details_answer(
+    status_code: int, headers: Mapping[str, str], body: bytes, *, job_id: str
+) -> dict[str, Any]:
+    """Turn a ``jobs/{id}`` answer into the details the card shows."""
+    raise_for_answer(status_code, headers, body, job_id=job_id)
+    return parse_details_body(body, status_code=status_code)
+
+
+def read_cancel_answer(
+    status_code: int, headers: Mapping[str, str], body: bytes, *, job_id: str
+) -> str:
+    """Turn a ``job-cancel/{id}`` answer into the server's message, or raise why not."""
+    if status_code in (400, 409):
+        detail = _server_detail(body) or f"HTTP {status_code}"
+        raise ConflictError(f"Job {job_id!r} could not be cancelled: {detail}", status_code=409)
+    raise_for_answer(status_code, headers, body, job_id=job_id)
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict) or document.get("cancelled") is False:
+        detail = _server_detail(body) or excerpt(body)
+        raise ConflictError(f"Job {job_id!r} could not be cancelled: {detail}")
+    message = document.get("message")
+    return message if isinstance(message, str) else "Cancellation requested."
+
+
+def raise_for_answer(
+    status_code: int, headers: Mapping[str, str], body: bytes, *, job_id: str
+) -> None:
+    """Raise the typed error an HTTP status means; return quietly for 200."""
     if status_code == 200:
-        return parse_status_body(body, job_id=job_id, status_code=status_code)
+        return
     detail = _server_detail(body)
     suffix = f" The server said: {detail}" if detail else ""
     if status_code in (401, 403):
@@ -265,6 +375,19 @@ def network_error(exc: httpx.HTTPError, base_url: str) -> SutroError:
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return NetworkError(f"The connection to {host} broke before the answer was complete.")
     return NetworkError(f"Network problem talking to {host} ({type(exc).__name__}).")
+
+
+async def _read_capped_async(response: httpx.Response) -> bytes:
+    """:func:`_read_capped` for an async response."""
+    _check_declared_size(response)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large(response)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _read_capped(chunks: Iterable[bytes], response: httpx.Response) -> bytes:

@@ -34,6 +34,12 @@ class JobNotFoundError(SutroError):
     transient = False
 
 
+class ConflictError(SutroError):
+    """The job cannot do what was asked in its current state (e.g. cancel a finished job)."""
+
+    transient = False
+
+
 class RateLimitedError(SutroError):
     """The server asked us to slow down (HTTP 429).
 

@@ -23,9 +23,9 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -33,6 +33,11 @@ from .client import SutroClient
 from .errors import NetworkError, SutroError
 from .policy import PollPolicy, PollState
 from .status import StatusReport
+from .streams import STREAM_LIMITS, ProgressStreams
+
+T = TypeVar("T")
+#: A one-off request to run on the poller's loop: given the pooled client, a coroutine.
+Call = Callable[[httpx.AsyncClient], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +150,9 @@ class Poller:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake_event: asyncio.Event | None = None
         self._closing = False
+        self._calls: list[tuple[Call, Callable[[Any], None]]] = []
+        self._calls_running = 0
+        self._streams: ProgressStreams | None = None
 
     # -- called from any thread ----------------------------------------------------
 
@@ -172,6 +180,28 @@ class Poller:
             self._ensure_thread()
         self._wake()
         return watch
+
+    def submit(
+        self,
+        call: Callable[[httpx.AsyncClient], Awaitable[T]],
+        done: Callable[[T | SutroError], None],
+    ) -> None:
+        """Run a one-off request (job details, a cancel) on the poller's loop.
+
+        ``done`` gets the result, or the :class:`SutroError` it raised, on the
+        poller thread. The thread runs until every submitted call has finished,
+        even when no job is being polled.
+        """
+        with self._lock:
+            self._closing = False
+            self._calls.append((call, done))
+            self._ensure_thread()
+        self._wake()
+
+    def is_streaming(self, watch: Watch) -> bool:
+        """Whether ``watch``'s job has a live progress stream open."""
+        streams = self._streams
+        return streams is not None and streams.is_streaming(watch)
 
     def poll_now(self, watch: Watch) -> None:
         """Ask about ``watch``'s job as soon as possible (a user pressed Refresh)."""
@@ -260,12 +290,22 @@ class Poller:
             self._loop = asyncio.get_running_loop()
             self._wake_event = wake
         tasks: set[asyncio.Task[None]] = set()
-        async with httpx.AsyncClient(limits=_POOL_LIMITS, follow_redirects=False) as http:
+        streams = ProgressStreams(self.clock, self.poll_now)
+        self._streams = streams
+        async with (
+            httpx.AsyncClient(limits=_POOL_LIMITS, follow_redirects=False) as http,
+            httpx.AsyncClient(limits=STREAM_LIMITS, follow_redirects=False) as stream_http,
+        ):
             try:
                 while True:
                     with self._lock:
                         self._watches = {w for w in self._watches if w.live}
-                        if not self._watches or self._closing:
+                        live = set(self._watches)
+                        calls, self._calls = self._calls, []
+                        self._calls_running += len(calls)
+                        idle = not self._watches and not self._calls_running
+                        if idle or self._closing:
+                            self._calls_running = 0  # calls cancelled before they ran
                             # Leave with the lock held, so a concurrent watch()
                             # sees no running loop and starts a fresh thread.
                             self._loop = None
@@ -278,8 +318,11 @@ class Poller:
                             watch.in_flight = True
                         next_due = self._queue.next_due()
                         wake.clear()
-                    for watch in ready:
-                        task = asyncio.create_task(self._poll(watch, http, wake))
+                    streams.prune(live)
+                    started = [self._poll(w, http, stream_http, wake) for w in ready]
+                    started += [self._call(call, done, http, wake) for call, done in calls]
+                    for coroutine in started:
+                        task = asyncio.create_task(coroutine)
                         tasks.add(task)
                         task.add_done_callback(tasks.discard)
                     timeout = None if next_due is None else max(0.0, next_due - now)
@@ -289,8 +332,36 @@ class Poller:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await streams.close()
+                self._streams = None
 
-    async def _poll(self, watch: Watch, http: httpx.AsyncClient, wake: asyncio.Event) -> None:
+    async def _call(
+        self, call: Call, done: Callable[[Any], None], http: httpx.AsyncClient, wake: asyncio.Event
+    ) -> None:
+        result: Any
+        try:
+            result = await call(http)
+        except SutroError as exc:
+            result = exc
+        except Exception as exc:  # a bug must become a message, not a dead thread
+            log.debug("unexpected error in a one-off request", exc_info=True)
+            result = NetworkError(f"Unexpected problem talking to Sutro ({type(exc).__name__}).")
+        try:
+            done(result)
+        except Exception:
+            log.exception("sutro-widget callback failed")
+        finally:
+            with self._lock:
+                self._calls_running -= 1
+            wake.set()
+
+    async def _poll(
+        self,
+        watch: Watch,
+        http: httpx.AsyncClient,
+        stream_http: httpx.AsyncClient,
+        wake: asyncio.Event,
+    ) -> None:
         result: StatusReport | SutroError
         try:
             result = await watch.client.fetch_status_async(watch.job_id, http)
@@ -304,6 +375,8 @@ class Poller:
         if listener is None:
             self.unwatch(watch)
         elif still_polling is not None:
+            if isinstance(result, StatusReport) and self._streams is not None:
+                self._streams.follow(watch, result, stream_http)
             _deliver(listener.on_poll_result, result, still_polling)
         wake.set()
 

@@ -9,6 +9,7 @@ runs on the kernel's comm thread.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -19,10 +20,12 @@ import anywidget
 import traitlets
 
 from . import snapshot
+from .callbacks import JobEvents, StatusCallback
 from .client import SutroClient, check_job_id
 from .errors import SutroError
 from .policy import PollPolicy
 from .poller import Poller, Watch, default_poller
+from .progress import ProgressTracker
 from .status import JobStatus, StatusReport
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,9 @@ _STATIC = Path(__file__).parent / "static"
 #: N s ago" time is refreshed once it is this many seconds old, so a card on a
 #: long job keeps saying truthfully that it is alive without a message per poll.
 CHECKED_HEARTBEAT_SECONDS = 30.0
+
+#: Shown on a succeeded card: how to fetch the results with the official SDK.
+RESULTS_SNIPPET = "import sutro as so\n\nresults = so.get_job_results({job_id!r})"
 
 _UNBUILT_ESM = """
 export default { render({ el }) {
@@ -84,6 +90,18 @@ class JobStatusWidget(anywidget.AnyWidget):
     #: True while fetching fails and the last good answer is older than the
     #: policy's ``stale_threshold``: the card then says "last confirmed … ago".
     stale = traitlets.Bool(False).tag(sync=True)
+    #: Name, model, rows, tokens, cost and times from ``jobs/{id}``; ``{}`` where
+    #: the deployment has no such endpoint (the legacy API).
+    details = traitlets.Dict().tag(sync=True)
+    #: Live progress while the job runs: rows_done, rows_total, input_tokens,
+    #: output_tokens, tokens_per_second, eta_seconds, streaming; ``{}`` until known.
+    progress = traitlets.Dict().tag(sync=True)
+    #: The status changes this card saw, ``[{"status": ..., "at": epoch ms}, ...]``.
+    history: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    #: ``""`` or why the last cancel request was refused or failed.
+    cancel_error = traitlets.Unicode("").tag(sync=True)
+    #: On success, a snippet that fetches the results with the official SDK.
+    results_snippet = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
@@ -110,6 +128,8 @@ class JobStatusWidget(anywidget.AnyWidget):
         self._fatal: SutroError | None = None
         self._last_good_monotonic: float | None = None
         self._last_good_ms = 0.0
+        self._tracker = ProgressTracker()
+        self._events = JobEvents()
         self._changed = threading.Condition()
         super().__init__(**kwargs)
         self.set_trait("job_id", job_id)
@@ -126,8 +146,10 @@ class JobStatusWidget(anywidget.AnyWidget):
             if self._watch is not None and self._watch.active:
                 return
             self._fatal = None
+            self._events.reset_failure()
             self._watch = self._poller.watch(self.job_id, self._client, self, policy=self._policy)
             self.polling = True
+        self._fetch_details()
 
     def stop(self) -> None:
         """Stop polling; the card keeps showing the last state it knew."""
@@ -137,6 +159,10 @@ class JobStatusWidget(anywidget.AnyWidget):
                 self._watch = None
             self.polling = False
             self._changed.notify_all()
+        if not JobStatus(self.status).is_final:
+            self._events.failed(
+                RuntimeError(f"Polling of job {self.job_id!r} was stopped before it finished.")
+            )
 
     def refresh(self) -> None:
         """Ask for the status now, whether or not the card is polling."""
@@ -172,6 +198,60 @@ class JobStatusWidget(anywidget.AnyWidget):
                     )
                 self._changed.wait(remaining)
 
+    async def wait_async(self, timeout: float | None = None) -> str:
+        """Await the job's final status in asyncio code (a notebook cell can ``await`` it).
+
+        Raises like :meth:`wait`: ``TimeoutError``, the error that stopped
+        polling, or ``RuntimeError`` when polling is stopped.
+        """
+        with self._changed:
+            if JobStatus(self.status).is_final:
+                return self.status
+            if self._fatal is not None:
+                raise self._fatal
+            if not self.polling:
+                raise RuntimeError(
+                    f"Job {self.job_id!r} is not being polled: call start() before wait_async()."
+                )
+        future = self._events.add_waiter()
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"Job {self.job_id!r} is still {self.status} after {timeout} s."
+            ) from None
+        finally:
+            self._events.discard_waiter(future)
+
+    def on_change(self, callback: StatusCallback) -> StatusCallback:
+        """Call ``callback(status)`` on the poller thread whenever the status changes.
+
+        Returns ``callback``, so this works as a decorator. A callback that
+        raises is logged; it never stops the card.
+        """
+        self._events.add_change(callback)
+        return callback
+
+    def on_complete(self, callback: StatusCallback) -> StatusCallback:
+        """Call ``callback(final_status)`` exactly once, when the job finishes.
+
+        Registered after the job finished, it is called at once. Returns
+        ``callback``, so this works as a decorator.
+        """
+        self._events.add_complete(callback)
+        return callback
+
+    def cancel(self) -> None:
+        """Ask the server to cancel the job; returns at once.
+
+        The card then shows ``cancelling`` and ``cancelled`` as the server
+        reports them; if the server refuses (the job already finished) or
+        cannot be reached, :attr:`cancel_error` says why.
+        """
+        self.cancel_error = ""
+        job_id, client = self.job_id, self._client
+        self._poller.submit(lambda http: client.cancel_async(job_id, http), self._on_cancel_answer)
+
     def close(self) -> None:
         """Stop polling, release connections and close the widget in the browser."""
         self.stop()
@@ -185,6 +265,7 @@ class JobStatusWidget(anywidget.AnyWidget):
         with self._changed:
             now = self._now_ms()
             polling = self._watch is not None and self._watch.active
+            before = self.status
             with self.hold_sync():
                 if isinstance(result, StatusReport):
                     self._apply_report(result, now)
@@ -194,6 +275,53 @@ class JobStatusWidget(anywidget.AnyWidget):
                     self._watch = None
                 self.polling = polling
             self._changed.notify_all()
+            status, fatal = self.status, self._fatal
+        # User callbacks run outside the lock: they may call back into the card.
+        if status != before:
+            self._events.changed(status)
+        if JobStatus(status).is_final:
+            if status != before:
+                self._fetch_details()  # the final tokens, cost and completion time
+            self._events.completed(status)
+        elif fatal is not None:
+            self._events.failed(fatal)
+
+    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
+        """Fold a batch of progress-stream updates into :attr:`progress` (if it changed)."""
+        now = time.monotonic()
+        with self._changed:
+            for update in updates:
+                self._tracker.apply(update, now)
+            if self._tracker.rows_done is None and self._tracker.input_tokens is None:
+                if self.progress:
+                    self.progress = {**self.progress, "streaming": streaming}
+                return
+            snapshot_now = self._tracker.snapshot(streaming=streaming)
+            if snapshot_now != self.progress:
+                self.progress = snapshot_now
+
+    def _fetch_details(self) -> None:
+        job_id, client = self.job_id, self._client
+        self._poller.submit(lambda http: client.fetch_details_async(job_id, http), self._on_details)
+
+    def _on_details(self, result: dict[str, Any] | SutroError) -> None:
+        if isinstance(result, SutroError):
+            # Optional extras: the legacy API has no details endpoint; stay quiet.
+            log.debug("no details for %s: %s", self.job_id, result)
+            return
+        with self._changed, self.hold_sync():
+            self.details = result
+            rows = result.get("num_rows")
+            if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:
+                self._tracker.rows_total = rows
+                if self.progress:
+                    self.progress = {**self.progress, "rows_total": rows}
+
+    def _on_cancel_answer(self, result: str | SutroError) -> None:
+        if isinstance(result, SutroError):
+            self.cancel_error = str(result)
+            return
+        self.refresh()  # show "cancelling" now rather than at the next scheduled poll
 
     def _apply_error(self, error: SutroError, polling: bool) -> None:
         self.error = str(error)
@@ -218,6 +346,10 @@ class JobStatusWidget(anywidget.AnyWidget):
             or self.error != ""
             or self.stale
         )
+        if report.status.value != self.status or not self.history:
+            self.history = [*self.history, {"status": report.status.value, "at": now}]
+        if report.status is JobStatus.SUCCEEDED and not self.results_snippet:
+            self.results_snippet = RESULTS_SNIPPET.format(job_id=self.job_id)
         self.status = report.status.value
         self.raw_status = report.raw_status
         self.message = report.message
@@ -235,7 +367,12 @@ class JobStatusWidget(anywidget.AnyWidget):
 
     def _on_browser_message(self, _widget: object, content: object, _buffers: object) -> None:
         action = content.get("type") if isinstance(content, dict) else None
-        handlers = {"refresh": self.refresh, "stop": self.stop, "resume": self.start}
+        handlers = {
+            "refresh": self.refresh,
+            "stop": self.stop,
+            "resume": self.start,
+            "cancel": self.cancel,
+        }
         handler = handlers.get(action) if isinstance(action, str) else None
         if handler is None:
             log.debug("ignoring unknown message from the card: %r", content)

@@ -1,0 +1,124 @@
+"""Telling user code about a job: change and completion callbacks, and asyncio waiters.
+
+Callbacks run on the poller thread, so one that raises is logged and
+forgotten for that call: it must never stop the poller or other cards.
+``on_complete`` callbacks run exactly once, even when registered after the
+job finished. Async waiters are futures on the caller's own event loop,
+settled thread-safely from the poller thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+StatusCallback = Callable[[str], object]
+
+
+class JobEvents:
+    """The callbacks and waiters of one card."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._on_change: list[StatusCallback] = []
+        self._on_complete: list[StatusCallback] = []
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[str]]] = []
+        self._final: str | None = None
+        self._failure: BaseException | None = None
+
+    def add_change(self, callback: StatusCallback) -> None:
+        """Call ``callback(status)`` on every status change from now on."""
+        with self._lock:
+            self._on_change.append(callback)
+
+    def add_complete(self, callback: StatusCallback) -> None:
+        """Call ``callback(final_status)`` once; at once if the job already finished."""
+        with self._lock:
+            final = self._final
+            if final is None:
+                self._on_complete.append(callback)
+        if final is not None:
+            _run(callback, final)
+
+    def add_waiter(self) -> asyncio.Future[str]:
+        """A future on the running loop that settles with the final status (or the failure)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+        with self._lock:
+            if self._final is not None:
+                future.set_result(self._final)
+            elif self._failure is not None:
+                future.set_exception(self._failure)
+            else:
+                self._waiters.append((loop, future))
+        return future
+
+    def discard_waiter(self, future: asyncio.Future[str]) -> None:
+        """Forget a waiter that timed out or was cancelled."""
+        with self._lock:
+            self._waiters = [(lp, f) for lp, f in self._waiters if f is not future]
+
+    def changed(self, status: str) -> None:
+        """The status changed: run every change callback."""
+        with self._lock:
+            callbacks = list(self._on_change)
+        for callback in callbacks:
+            _run(callback, status)
+
+    def completed(self, status: str) -> None:
+        """The job reached a final status: run completion callbacks once, settle waiters."""
+        with self._lock:
+            if self._final is not None:
+                return
+            self._final = status
+            callbacks, self._on_complete = self._on_complete, []
+            waiters, self._waiters = self._waiters, []
+        for loop, future in waiters:
+            _settle(loop, future, result=status)
+        for callback in callbacks:
+            _run(callback, status)
+
+    def failed(self, error: BaseException) -> None:
+        """Polling stopped without a final status (a wrong key, an unknown job, stop())."""
+        with self._lock:
+            self._failure = error
+            waiters, self._waiters = self._waiters, []
+        for loop, future in waiters:
+            _settle(loop, future, error=error)
+
+    def reset_failure(self) -> None:
+        """Polling started again: later waiters wait afresh."""
+        with self._lock:
+            self._failure = None
+
+
+def _run(callback: StatusCallback, status: str) -> None:
+    try:
+        callback(status)
+    except Exception:
+        log.exception("a sutro-widget callback raised; the card carries on")
+
+
+def _settle(
+    loop: asyncio.AbstractEventLoop,
+    future: asyncio.Future[str],
+    *,
+    result: str | None = None,
+    error: BaseException | None = None,
+) -> None:
+    def settle() -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or "")
+
+    # RuntimeError: that loop is closed, so nobody is waiting any more.
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(settle)

@@ -1,0 +1,175 @@
+"""Live progress streams of running jobs, carried inside the poller's event loop.
+
+While a job runs, its ``stream-job-progress`` response is one long-lived
+request. Each runs as a task in the poller's one asyncio loop (so threads do
+not grow with jobs) on its own connection pool (so streams can never take
+the connections that status polls need). Updates reach the card in batches at
+most every :data:`DELIVERY_INTERVAL` seconds. When a stream ends the job's
+status is checked at once, which is how a finished job shows as finished
+within a second; when a stream breaks, polling carries on and the stream is
+reopened with backoff. A deployment without the endpoint (the legacy API,
+which answers 404) is never asked again for that job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+
+from .errors import SutroError
+from .status import JobStatus, StatusReport
+
+if TYPE_CHECKING:
+    from .poller import Clock, Watch
+
+log = logging.getLogger(__name__)
+
+#: A card hears about progress at most this often (a few repaints a second).
+DELIVERY_INTERVAL = 0.25
+#: Reconnecting a broken stream starts after this long and doubles up to the cap.
+RECONNECT_INITIAL = 1.0
+RECONNECT_MAX = 30.0
+#: A stream that ends sooner than this without the job finishing counts as broken,
+#: so a server that closes streams at once cannot make us reconnect in a loop.
+MIN_HEALTHY_SECONDS = 2.0
+
+#: Separate limits for streams: one connection per running job, never shared with polls.
+STREAM_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+
+
+class ProgressListener(Protocol):
+    """A listener that wants progress, not only statuses (see ``PollListener``)."""
+
+    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
+        """Called on the poller thread with the updates since the last call."""
+
+
+@dataclass
+class StreamState:
+    """What is remembered about one job's stream between reconnects."""
+
+    failures: int = 0
+    retry_at: float = 0.0
+    unsupported: bool = False
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+
+class ProgressStreams:
+    """Opens, feeds, throttles and closes the progress streams of watched jobs."""
+
+    def __init__(self, clock: Clock, check_now: Callable[[Watch], None]) -> None:
+        self._clock = clock
+        self._check_now = check_now
+        self._states: dict[Watch, StreamState] = {}
+
+    def follow(self, watch: Watch, report: StatusReport, http: httpx.AsyncClient) -> None:
+        """After a status answer: open the job's stream if it runs, close it if not."""
+        state = self._states.setdefault(watch, StreamState())
+        running = report.status is JobStatus.RUNNING and watch.live
+        listener = watch.listener()
+        wants = running and not state.unsupported and hasattr(listener, "on_progress")
+        if not wants:
+            self._cancel(state)
+            if not running:
+                state.failures = 0
+            return
+        open_already = state.task is not None and not state.task.done()
+        if not open_already and self._clock.monotonic() >= state.retry_at:
+            state.task = asyncio.create_task(self._read(watch, state, http))
+
+    def prune(self, live: set[Watch]) -> None:
+        """Close the streams of jobs that are no longer watched."""
+        for watch in [w for w in self._states if w not in live]:
+            self._cancel(self._states.pop(watch))
+
+    async def close(self) -> None:
+        """Close every stream (the poller is stopping)."""
+        tasks = [s.task for s in self._states.values() if s.task is not None]
+        self._states.clear()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def is_streaming(self, watch: Watch) -> bool:
+        """Whether ``watch``'s job has a stream open now."""
+        state = self._states.get(watch)
+        return state is not None and state.task is not None and not state.task.done()
+
+    @staticmethod
+    def _cancel(state: StreamState) -> None:
+        if state.task is not None and not state.task.done():
+            state.task.cancel()
+        state.task = None
+
+    async def _read(self, watch: Watch, state: StreamState, http: httpx.AsyncClient) -> None:
+        batch = _Batch(watch, self._clock)
+        opened = self._clock.monotonic()
+        ended_cleanly = False
+        try:
+            async for update in watch.client.stream_progress_async(watch.job_id, http):
+                batch.add(update)
+            ended_cleanly = True
+        except SutroError as error:
+            if error.status_code in (404, 405, 501) or not error.transient:
+                # No such endpoint here (the legacy API), or it never will work.
+                state.unsupported = True
+            log.debug("progress stream of %s stopped: %s", watch.job_id, error)
+        except Exception:  # a bug in one stream must not take the loop down
+            log.debug("progress stream of %s failed", watch.job_id, exc_info=True)
+        finally:
+            batch.close()
+        lasted = self._clock.monotonic() - opened
+        if ended_cleanly and lasted >= MIN_HEALTHY_SECONDS:
+            state.failures = 0
+        else:
+            state.failures += 1
+            ceiling = min(RECONNECT_MAX, RECONNECT_INITIAL * 2 ** (state.failures - 1))
+            state.retry_at = self._clock.monotonic() + ceiling * (0.5 + random.random() / 2)
+        if watch.live:
+            # The stream ended or broke: ask for the status now. A finished job
+            # shows as finished at once; a running one reopens its stream.
+            self._check_now(watch)
+
+
+class _Batch:
+    """Collects updates and hands them to the card at most every DELIVERY_INTERVAL."""
+
+    def __init__(self, watch: Watch, clock: Clock) -> None:
+        self._watch = watch
+        self._clock = clock
+        self._pending: list[dict[str, Any]] = []
+        self._last_sent = float("-inf")
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, update: dict[str, Any]) -> None:
+        self._pending.append(update)
+        wait = self._last_sent + DELIVERY_INTERVAL - self._clock.monotonic()
+        if wait <= 0:
+            self._send(streaming=True)
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(wait, self._send, True)
+
+    def close(self) -> None:
+        self._send(streaming=False, always=True)
+
+    def _send(self, streaming: bool, always: bool = False) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._pending and not always:
+            return
+        updates, self._pending = self._pending, []
+        self._last_sent = self._clock.monotonic()
+        listener = self._watch.listener()
+        if listener is None or not self._watch.live:
+            return
+        try:
+            listener.on_progress(updates, streaming=streaming)  # type: ignore[attr-defined]
+        except Exception:  # a listener's bug must not end the stream
+            log.exception("sutro-widget progress listener failed")
