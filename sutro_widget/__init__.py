@@ -10,6 +10,7 @@ from ._version import __version__
 from .client import SutroClient
 from .errors import (
     AuthenticationError,
+    ConflictError,
     InsecureURLError,
     JobNotFoundError,
     NetworkError,
@@ -24,6 +25,7 @@ from .widget import JobStatusWidget
 
 __all__ = [
     "AuthenticationError",
+    "ConflictError",
     "InsecureURLError",
     "JobNotFoundError",
     "JobStatus",
