@@ -149,6 +149,8 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
     faults_injected = 0
     cards_replaced = 0
     next_fault = started
+    rss_each_minute: list[float] = []
+    next_sample = started + 60
     while time.monotonic() < deadline:
         now = time.monotonic()
         if now >= next_fault:
@@ -167,6 +169,9 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
         if not warmed_up_rss and now - started > min(60.0, minutes * 60 / 4):
             warmed_up_rss = rss_kib()
         peak_rss = max(peak_rss, rss_kib())
+        if now >= next_sample:
+            rss_each_minute.append(round(rss_kib() / 1024, 1))
+            next_sample += 60
         threads_max = max(threads_max, threading.active_count())
         time.sleep(0.5)
 
@@ -202,6 +207,7 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
         "rss_peak_mib": round(peak_rss / 1024, 1),
         "rss_growth_after_warmup_mib": round((peak_rss - warmed_up_rss) / 1024, 1),
         "rss_end_mib": round(end_rss / 1024, 1),
+        "rss_each_minute_mib": rss_each_minute,
         "threads_max": threads_max,
         "threads_after_close": threads_after_close,
     }
