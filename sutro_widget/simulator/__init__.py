@@ -15,6 +15,44 @@ jobs play *scripts* chosen by job-id prefix::
 
 Or from a shell: ``python -m sutro_widget.simulator --port 8765``.
 
+Endpoints
+---------
+Status in both generations (``GET /job-status/{id}``, ``GET
+/v1/job-status/{id}``), and three more of the current API, under ``/v1`` only
+(the legacy API has none of them, so ``/jobs/{id}`` is a 404 like any unknown
+path):
+
+- ``GET /v1/jobs/{id}`` -> ``{"job": {job_id, status, name, description,
+  model, num_rows, input_tokens, output_tokens, job_cost, cost_estimate,
+  failure_reason, datetime_created, datetime_started, datetime_completed}}``.
+  ``job_cost`` is ``null`` until the job succeeded; dates are ISO-8601 UTC
+  (``Z``) of the moments the script's clock passed those steps.
+- ``GET /v1/stream-job-progress/{id}`` -> a chunked ``application/x-ndjson``
+  response, one update per line: ``progress`` (rows done, cumulative, paced
+  at most every 0.2 s of script time, the last one ``num_rows`` for a job
+  that succeeds), ``tokens`` now and then, ``heartbeat`` after a real second
+  of silence. It waits (with heartbeats) for a job not yet running and ends
+  when the job leaves ``running``; for a job already over it sends the final
+  count and ends at once.
+- ``GET /v1/job-cancel/{id}`` -> ``{"cancelled": true, "message": ...}``; the
+  job is ``CANCELLING`` for 2 s of script time (held if its step was held),
+  then ``CANCELLED``. ``409`` with ``detail`` for a job that already ended.
+
+Each built-in script has a name, a model and ``num_rows`` (2000); a
+``running`` step moves rows linearly from 0 to ``num_rows`` over its time
+(``Step(rows=...)`` stops short, for failures and cancels). A held running step
+moves only by hand::
+
+    sim.advance("job-held-1")                 # queued -> running (held)
+    sim.set_progress("job-held-1", 500)       # open streams get {"result": 500} now
+    sim.rows_done("job-held-1"), sim.num_rows("job-held-1")   # 500, 2000
+    sim.request_count("job-held-1", route="v1/stream-job-progress")
+
+A stream that breaks: the first stream of a ``job-stream-breaks-*`` job is
+closed without its terminating chunk after 3 progress updates (once per job,
+so a client that reconnects gets a whole stream), and ``Fault.STREAM_BREAK``
+(``lines=N``) does it to every stream it targets.
+
 Faults
 ------
 A client must survive what real networks do, so the simulator can misbehave on
@@ -22,13 +60,15 @@ purpose: every :class:`Fault` (5xx and 408, 429 with ``Retry-After`` in both
 forms, a reset mid-body, no response at all, HTML pages, truncated or
 wrong-shaped JSON, 2 MiB bodies framed three ways, a redirect to another
 origin, 401 and 404 after good answers, the whole server down) can be switched
-per job and per time window on the status endpoints of both generations::
+per job and per time window on the status endpoints of both generations, and
+``STREAM_BREAK`` on progress streams (details and cancel are never faulted)::
 
     from sutro_widget.simulator import Fault, Simulator
 
     with Simulator() as sim:
         h = sim.inject(Fault.HTTP_503, job_id="job-x", after=0.0, duration=5.0)
         sim.inject(Fault.RATE_LIMIT, retry_after=2, requests=1)   # only the next request
+        sim.inject(Fault.STREAM_BREAK, job_id="job-x", lines=2)   # streams cut after 2 updates
         sim.go_down(); sim.come_up()          # refused, then up on the same port
         sim.revoke_key(); sim.restore_key()   # 401, then fine again
         h.clear(); sim.clear_faults()
@@ -36,11 +76,12 @@ per job and per time window on the status endpoints of both generations::
         sim.other_origin.visits               # who followed a redirect, with a key or not
 
 Windows run on the simulator's clock (the injected one in tests, so nobody
-sleeps); a faulted request never starts or moves a job's script, and is marked
-in ``sim.requests`` (``RecordedRequest.fault``).
+sleeps); a faulted status request never starts or moves a job's script (a
+broken stream was served first, so it does), and is marked in
+``sim.requests`` (``RecordedRequest.fault``).
 
 From a shell: ``--fault MODE[@JOB_PREFIX][,after=S][,for=S][,requests=N]``
-(repeatable; also ``retry_after=S`` and ``plain``), e.g. ``--fault
+(repeatable; also ``retry_after=S``, ``plain`` and ``lines=N``), e.g. ``--fault
 http_503@job-succeeds,after=5,for=10``.
 
 Another process (a browser test, a soak benchmark) switches faults on a running
@@ -50,7 +91,7 @@ window cannot lock the controller out):
 
 - ``POST /_sim/faults`` with ``{"mode": "http_503", "job_id": null,
   "job_prefix": null, "after": 0, "duration": 5, "requests": null,
-  "retry_after": null, "plain": false}`` (only ``mode`` is required; unknown
+  "retry_after": null, "plain": false, "lines": null}`` (only ``mode`` is required; unknown
   fields are refused) -> ``201 {"fault": {"id": ..., ...}}``, or ``422
   {"detail": why}``. ``down`` needs a ``duration`` here, since the endpoint
   lives on the listener it closes.
@@ -62,14 +103,21 @@ Control answers close their connection (``Connection: close``) and are never
 cut off by a ``DOWN`` they switch on; while the server is down the endpoint is
 unreachable like the rest, so a controller waits for the window to end.
 
+Tests pass ``clock=`` (scripts, fault windows, stream pacing), ``wall_clock=``
+(the dates in job details) and ``heartbeat_seconds=`` to :class:`Simulator`,
+so nothing depends on how fast the machine is.
+
 It knows nothing of the widget; it only knows what the API says. Layout:
-``scripts`` (lifecycles, pure), ``wire`` (the two body shapes), ``faults``
-(which fault, for whom, when; pure), ``fault_answers`` (each fault's bytes;
-pure), ``app`` (routes, auth, job state, faults, request log; no sockets),
-``fault_wire`` (playing a fault on a connection: resets, stalls, framing),
-``other_origin`` (the redirect target that records visits), ``server`` (HTTP
-and the :class:`Simulator` lifecycle, going down and up), ``__main__`` (the
-command line).
+``scripts`` (steps, job metadata, the built-in catalogue; pure),
+``job_state`` (playing a script: steps, rows, dates, cancel; pure), ``wire``
+(every body and stream line's shape), ``progress`` (which stream line goes out
+when; pure), ``faults`` (which fault, for whom, when; pure),
+``fault_answers`` (each fault's bytes; pure), ``app`` (routes, auth, job
+state, faults, request log; no sockets), ``fault_wire`` (playing a fault on a
+connection: resets, stalls, framing), ``stream_wire`` (playing a progress
+stream: chunks, the end or the cut), ``other_origin`` (the redirect target
+that records visits), ``server`` (HTTP and the :class:`Simulator` lifecycle,
+going down and up), ``__main__`` (the command line).
 """
 
 from __future__ import annotations
@@ -77,11 +125,14 @@ from __future__ import annotations
 from .app import CONTROL_PATH, DEFAULT_API_KEY, RecordedRequest, SimulatedApi
 from .fault_answers import HTML_ERROR_PAGE, HUGE_BODY_BYTES
 from .faults import Fault, FaultHandle, FaultRule, FaultSpec
+from .job_state import JobState, JobView
 from .other_origin import OriginVisit, OtherOrigin
-from .scripts import BUILTIN_SCRIPTS, FAILURE_METADATA, JobState, Step
+from .progress import ProgressFeed
+from .scripts import BUILTIN_INFO, BUILTIN_SCRIPTS, FAILURE_METADATA, JobInfo, Step
 from .server import Simulator
 
 __all__ = [
+    "BUILTIN_INFO",
     "BUILTIN_SCRIPTS",
     "CONTROL_PATH",
     "DEFAULT_API_KEY",
@@ -92,9 +143,12 @@ __all__ = [
     "FaultHandle",
     "FaultRule",
     "FaultSpec",
+    "JobInfo",
     "JobState",
+    "JobView",
     "OriginVisit",
     "OtherOrigin",
+    "ProgressFeed",
     "RecordedRequest",
     "SimulatedApi",
     "Simulator",

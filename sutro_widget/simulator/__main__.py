@@ -3,10 +3,10 @@
 It prints the URL and key as ``SUTRO_API_URL=...`` / ``SUTRO_API_KEY=...`` lines
 (the variables the SDK and the widget read), so a shell script or a browser test
 can start it, read those lines, and point a client at it. Other lines it prints
-start with ``#``.
+start with ``#``: the built-in jobs and the endpoints served.
 
 ``--fault MODE[@JOB_PREFIX][,after=S][,for=S][,requests=N]`` (repeatable; also
-``retry_after=S`` and ``plain``) injects a fault when the server starts, e.g.
+``retry_after=S``, ``plain`` and ``lines=N``) injects a fault when the server starts, e.g.
 ``--fault http_503@job-succeeds,after=5,for=10``; ``after`` counts from the
 start. A running simulator takes more at ``POST /_sim/faults`` (see the package
 docstring).
@@ -25,10 +25,19 @@ from types import FrameType
 
 from .app import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
 from .faults import Fault, FaultSpec
-from .scripts import BUILTIN_SCRIPTS, describe
+from .scripts import BUILTIN_INFO, BUILTIN_SCRIPTS, DEFAULT_INFO, describe
 from .server import Simulator, is_loopback
 
 __all__ = ["main"]
+
+#: The endpoints served, for the banner: (method and path, what it is).
+ENDPOINTS = (
+    ("GET /job-status/{id}", "status, legacy shape"),
+    ("GET /v1/job-status/{id}", "status, current shape"),
+    ("GET /v1/jobs/{id}", "details: name, model, rows, tokens, cost, dates"),
+    ("GET /v1/stream-job-progress/{id}", "progress stream: one JSON line per update"),
+    ("GET /v1/job-cancel/{id}", "cancel: CANCELLING, then CANCELLED"),
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         type=_fault_spec,
         metavar="MODE[@JOB_PREFIX][,after=S][,for=S][,requests=N]",
-        help="answer status requests with a fault (repeatable; also retry_after=S, plain), "
+        help="answer status requests with a fault (repeatable; also retry_after=S, plain, "
+        "and lines=N for stream_break, which cuts progress streams instead), "
         "e.g. http_503@job-succeeds,after=5,for=10; modes: "
         + ", ".join(fault.value for fault in Fault),
     )
@@ -146,7 +156,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
         for prefix, script in BUILTIN_SCRIPTS.items():
-            print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}")
+            info = BUILTIN_INFO.get(prefix, DEFAULT_INFO)
+            extra = f"; {info.num_rows} rows"
+            if info.stream_breaks_after is not None:
+                extra += (
+                    f"; its first stream is cut after {info.stream_breaks_after} progress updates"
+                )
+            print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}{extra}")
+        print("# Endpoints (all need the header Authorization: Key <key>):")
+        width = max(len(endpoint) for endpoint, _ in ENDPOINTS)
+        for endpoint, what in ENDPOINTS:
+            print(f"#   {endpoint:<{width}}  {what}")
         for spec in args.fault:
             print(f"# Fault: {spec.describe()}")
         print(f"# Switch faults with POST/GET/DELETE {simulator.url}{CONTROL_PATH} (same key).")

@@ -1,15 +1,20 @@
 """The simulated API itself: routes, auth, job state and the request log.
 
 :class:`SimulatedApi` turns one request (method, raw path, ``Authorization``
-header) into one :class:`Response`. It holds no sockets, so the HTTP layer in
-``server.py`` stays a thin adapter, and a new endpoint (job details, cancel, a
-progress stream) is one more :class:`Route` and one more handler method, with
-per-job state kept on :class:`~sutro_widget.simulator.scripts.JobState`.
+header) into one answer. It holds no sockets, so the HTTP layer in
+``server.py`` stays a thin adapter, and each endpoint is one :class:`Route`
+and one handler method, with per-job state kept on
+:class:`~sutro_widget.simulator.job_state.JobState`. The routes: job status in
+both generations; job details, the progress stream and cancel in the current
+one (``/v1`` only, as in the real API).
 
 Faults (see ``faults.py``) are decided here too: a status request that a
 fault targets gets a :class:`~sutro_widget.simulator.fault_answers.FaultAnswer`
 instead of a :class:`Response`, and ``POST/GET/DELETE /_sim/faults`` lets
-another process switch faults on a running simulator.
+another process switch faults on a running simulator. A progress stream is a
+:class:`~sutro_widget.simulator.progress.StreamAnswer`: the HTTP layer plays
+it, looking back in here (under the lock) for the job's state, and waiting on
+the lock's condition, which every change made through this object notifies.
 """
 
 from __future__ import annotations
@@ -26,14 +31,28 @@ from urllib.parse import parse_qsl, unquote
 
 from .fault_answers import FaultAnswer, build_answer
 from .faults import Fault, FaultBoard, FaultHandle, FaultRule, FaultSpec
-from .scripts import JobState, Script, Step, as_script, script_for
-from .wire import LEGACY, V1, Generation, error_body, status_body
+from .job_state import JobState, JobView
+from .progress import DEFAULT_HEARTBEAT_SECONDS, ProgressFeed, StreamAnswer
+from .scripts import (
+    DEFAULT_INFO,
+    JobInfo,
+    Script,
+    Step,
+    as_script,
+    check_rows,
+    info_for,
+    script_for,
+)
+from .wire import CANCEL_BODY, LEGACY, V1, Generation, error_body, job_body, status_body
 
 __all__ = [
+    "CANCEL_ROUTE",
     "CONTROL_PATH",
     "DEFAULT_API_KEY",
+    "DETAILS_ROUTE",
     "PLACEHOLDER_OTHER_ORIGIN",
     "STATUS_ROUTES",
+    "STREAM_ROUTE",
     "Answer",
     "Call",
     "RecordedRequest",
@@ -49,6 +68,10 @@ DEFAULT_API_KEY = "sim-demo-key"
 
 #: Names of the routes that answer "what is the status of job X" (both generations).
 STATUS_ROUTES = frozenset({"job-status", "v1/job-status"})
+#: Names of the current generation's other job routes (the legacy API has none of them).
+DETAILS_ROUTE = "v1/jobs"
+STREAM_ROUTE = "v1/stream-job-progress"
+CANCEL_ROUTE = "v1/job-cancel"
 
 #: Where another process switches faults on a running simulator (not part of the real API).
 CONTROL_PATH = "/_sim/faults"
@@ -56,9 +79,17 @@ CONTROL_PATH = "/_sim/faults"
 PLACEHOLDER_OTHER_ORIGIN = "http://other-origin.invalid"
 
 # The job id is exactly one path segment, still percent-encoded when matched.
-_STATUS_PATH = r"/job-status/(?P<job_id>[^/]+)"
+_JOB_ID = r"(?P<job_id>[^/]+)"
+_STATUS_PATH = "/job-status/" + _JOB_ID
 # What a body-carrying fault distorts when the job has no script (it would be a 404).
 _UNSCRIPTED_STEP = Step("running", None, "Processing rows")
+
+
+def _fault_of(rule: FaultRule | None, answer: Answer) -> Fault | None:
+    """The fault that answered a request: one taken before the route, or a stream's cut."""
+    if rule is not None:
+        return rule.spec.mode
+    return answer.fault if isinstance(answer, StreamAnswer) else None
 
 
 def check_api_key(api_key: object) -> str:
@@ -83,8 +114,8 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-#: What :meth:`SimulatedApi.handle` returns: a normal answer, or a fault to play.
-Answer = Response | FaultAnswer
+#: What :meth:`SimulatedApi.handle` returns: a normal answer, a fault or a stream to play.
+Answer = Response | FaultAnswer | StreamAnswer
 
 
 @dataclass(frozen=True)
@@ -138,7 +169,7 @@ class Route:
     name: str
     pattern: re.Pattern[str]
     generation: Generation
-    handler: Callable[[Call], Response]
+    handler: Callable[[Call], Response | StreamAnswer]
     methods: frozenset[str] = frozenset({"GET"})
 
 
@@ -149,7 +180,11 @@ class SimulatedApi:
     HTTP server answers requests on many threads at once. ``clock`` supplies the
     time in seconds (``time.monotonic`` by default); tests pass a fake one and
     move it by hand, so no test sleeps to see a job change; fault windows run
-    on the same clock.
+    on the same clock. ``wall_clock`` (``time.time`` by default) is read once,
+    when a timestamp is first needed, to tie the clock to real dates: a job
+    that started 2 clock seconds after it was created says so in its details.
+    ``heartbeat_seconds`` is the real-time silence after which a progress
+    stream sends a heartbeat.
     """
 
     def __init__(
@@ -158,6 +193,8 @@ class SimulatedApi:
         *,
         time_scale: float = 1.0,
         clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], float] | None = None,
+        heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
     ) -> None:
         """Create an API that accepts ``api_key`` and plays scripts ``time_scale`` times as long."""
         self._api_key = check_api_key(api_key)
@@ -166,9 +203,24 @@ class SimulatedApi:
         if not math.isfinite(time_scale) or time_scale < 0:
             raise ValueError(f"time_scale must be finite and >= 0, not {time_scale!r}.")
         self.time_scale = float(time_scale)
+        if isinstance(heartbeat_seconds, bool) or not isinstance(heartbeat_seconds, (int, float)):
+            raise TypeError(f"heartbeat_seconds must be a number, not {heartbeat_seconds!r}.")
+        if not math.isfinite(heartbeat_seconds) or heartbeat_seconds <= 0:
+            raise ValueError(
+                f"heartbeat_seconds must be finite and > 0, not {heartbeat_seconds!r}."
+            )
+        self.heartbeat_seconds = float(heartbeat_seconds)
         self._clock: Callable[[], float] = clock if clock is not None else time.monotonic
-        self._lock = threading.Lock()
+        self._wall_clock: Callable[[], float] = wall_clock if wall_clock is not None else time.time
+        #: (clock reading, wall time) taken together once, so clock readings map to dates.
+        self._wall_anchor: tuple[float, float] | None = None
+        # A condition, not a plain lock: open progress streams wait on it, and
+        # every change made through this object (advance, set_progress, cancel,
+        # add_job, wake) bumps ``_changes`` and notifies them.
+        self._lock = threading.Condition()
+        self._changes = 0
         self._scripts: dict[str, Script] = {}
+        self._infos: dict[str, JobInfo] = {}
         self._jobs: dict[str, JobState] = {}
         self._requests: list[RecordedRequest] = []
         self._faults = FaultBoard()
@@ -180,6 +232,14 @@ class SimulatedApi:
         self.routes: list[Route] = [
             Route("job-status", re.compile(_STATUS_PATH), LEGACY, self._job_status),
             Route("v1/job-status", re.compile("/v1" + _STATUS_PATH), V1, self._job_status),
+            Route(DETAILS_ROUTE, re.compile("/v1/jobs/" + _JOB_ID), V1, self._job_details),
+            Route(
+                STREAM_ROUTE,
+                re.compile("/v1/stream-job-progress/" + _JOB_ID),
+                V1,
+                self._stream_progress,
+            ),
+            Route(CANCEL_ROUTE, re.compile("/v1/job-cancel/" + _JOB_ID), V1, self._job_cancel),
             Route(
                 "_sim/faults",
                 re.compile(re.escape(CONTROL_PATH)),
@@ -196,18 +256,35 @@ class SimulatedApi:
 
     # -- scripting (used by tests and the demo) --------------------------------
 
-    def add_job(self, job_id: str, steps: Iterable[Step]) -> None:
+    def add_job(
+        self,
+        job_id: str,
+        steps: Iterable[Step],
+        info: JobInfo | None = None,
+        *,
+        num_rows: int | None = None,
+    ) -> None:
         """Make ``job_id`` (exactly) play ``steps``; this wins over any built-in prefix.
 
+        ``info`` is what its details say (name, model, rows; default
+        :data:`~.scripts.DEFAULT_INFO`); ``num_rows`` overrides its row count.
         Registering an id again replaces its script and restarts it: its clock
-        starts anew at the next status request.
+        starts anew at the next request for it.
         """
         if not isinstance(job_id, str) or not job_id:
             raise ValueError(f"job_id must be a non-empty string, not {job_id!r}.")
         script = as_script(steps)
+        if info is not None and not isinstance(info, JobInfo):
+            raise TypeError(f"info must be a JobInfo or None, not {info!r}.")
+        info = info if info is not None else DEFAULT_INFO
+        if num_rows is not None:
+            info = replace(info, num_rows=num_rows)
+        check_rows(script, info)
         with self._lock:
             self._scripts[job_id] = script
+            self._infos[job_id] = info
             self._jobs.pop(job_id, None)
+            self._changed()
 
     def advance(self, job_id: str) -> str:
         """Move ``job_id`` to its next step now and return its new status.
@@ -220,7 +297,49 @@ class SimulatedApi:
             job = self._job(job_id)
             if job is None:
                 raise KeyError(job_id)
-            return job.advance(self._clock()).status
+            status = job.advance(self._clock()).status
+            self._changed()
+            return status
+
+    def set_progress(self, job_id: str, rows_done: int) -> None:
+        """Set how many rows ``job_id`` has done, while it is on a held step.
+
+        A held ``running`` step moves only by hand: this is how a test walks a
+        progress bar (open streams report it at once). Rows may not go down nor
+        pass ``num_rows``, and a timed step's rows follow its clock
+        (``ValueError``); ``KeyError`` for an id that no script matches.
+        """
+        with self._lock:
+            job = self._job(job_id)
+            if job is None:
+                raise KeyError(job_id)
+            job.set_progress(self._clock(), rows_done)
+            self._changed()
+
+    def rows_done(self, job_id: str) -> int:
+        """Rows ``job_id`` has done now; looking does not start its clock.
+
+        ``KeyError`` for an id that no script matches.
+        """
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                return job.rows_done(self._clock())
+            if script_for(job_id, self._scripts) is None:
+                raise KeyError(job_id)
+            return 0
+
+    def num_rows(self, job_id: str) -> int:
+        """How many rows ``job_id`` has in all (``KeyError`` for an id that no script matches)."""
+        with self._lock:
+            if script_for(job_id, self._scripts) is None:
+                raise KeyError(job_id)
+            return info_for(job_id, self._infos).num_rows
+
+    def wake(self) -> None:
+        """Wake every waiting progress stream now (the server calls it when it stops)."""
+        with self._lock:
+            self._changed()
 
     def status_of(self, job_id: str) -> str:
         """Return the script status ``job_id`` has now (e.g. ``"queued"``, ``"PAUSED"``).
@@ -237,18 +356,21 @@ class SimulatedApi:
                 raise KeyError(job_id)
             return script[0].status
 
-    def request_count(self, job_id: str | None = None) -> int:
+    def request_count(self, job_id: str | None = None, *, route: str | None = None) -> int:
         """Count status requests (GET, either generation, any outcome), all or for one job.
 
         ``job_id`` is the decoded id, so ``job%2Fx`` counts as ``job/x``.
         Requests to unknown paths are not status requests and are not counted.
+        ``route`` counts GETs of another route instead, by name (e.g.
+        ``"v1/jobs"``, ``"v1/stream-job-progress"``, ``"v1/job-cancel"``).
         """
+        routes = STATUS_ROUTES if route is None else frozenset({route})
         with self._lock:
             return sum(
                 1
                 for r in self._requests
                 if r.method == "GET"
-                and r.route in STATUS_ROUTES
+                and r.route in routes
                 and (job_id is None or r.job_id == job_id)
             )
 
@@ -271,16 +393,20 @@ class SimulatedApi:
         requests: int | None = None,
         retry_after: float | None = None,
         plain: bool = False,
+        lines: int | None = None,
     ) -> FaultHandle:
-        """Answer matching status requests with ``mode`` (see :class:`~.faults.FaultSpec`).
+        """Answer matching status requests (or streams, for ``STREAM_BREAK``) with ``mode``.
 
         The window opens ``after`` clock seconds from now and lasts
         ``duration`` (``None``: until cleared); ``requests`` caps how many
-        requests it answers. A faulted request never starts, advances or
-        resets the job's script clock.
+        requests it answers; the rest is :class:`~.faults.FaultSpec`'s. A
+        faulted status request never starts, advances or resets the job's
+        script clock (a broken stream is served before it breaks, so it does).
         """
         fault = mode if isinstance(mode, Fault) else Fault.parse(mode)
-        spec = FaultSpec(fault, job_id, job_prefix, after, duration, requests, retry_after, plain)
+        spec = FaultSpec(
+            fault, job_id, job_prefix, after, duration, requests, retry_after, plain, lines
+        )
         return self.inject_spec(spec)
 
     def inject_spec(self, spec: FaultSpec) -> FaultHandle:
@@ -400,7 +526,7 @@ class SimulatedApi:
                     at=now,
                     route=None if route is None else route.name,
                     status_code=answer.status,
-                    fault=None if rule is None else rule.spec.mode,
+                    fault=_fault_of(rule, answer),
                 )
             )
             return answer
@@ -415,7 +541,7 @@ class SimulatedApi:
             job_id=job_id,
             step=self._peek(job_id, now),
             raw_path=raw_path,
-            wall_now=time.time(),
+            wall_now=self._wall_clock(),
             other_origin=self.other_origin()
             if rule.spec.mode is Fault.REDIRECT_OTHER_ORIGIN
             else PLACEHOLDER_OTHER_ORIGIN,
@@ -451,13 +577,48 @@ class SimulatedApi:
             script = script_for(job_id, self._scripts)
             if script is None:
                 return None
-            job = self._jobs[job_id] = JobState(script, self.time_scale)
+            info = info_for(job_id, self._infos)
+            job = self._jobs[job_id] = JobState(script, self.time_scale, info)
         return job
+
+    def _changed(self) -> None:
+        """Note a change and wake the streams waiting for one. Caller holds the lock."""
+        self._changes += 1
+        self._lock.notify_all()
+
+    def _look(self, job_id: str) -> tuple[JobView, float, int] | None:
+        """What an open stream needs: the job's view now, the clock, the change count."""
+        with self._lock:
+            job = self._job(job_id)
+            if job is None:
+                return None
+            now = self._clock()
+            return job.view(now), now, self._changes
+
+    def _wait(self, seen: int, timeout: float) -> None:
+        """Sleep up to ``timeout`` real seconds unless a change came after ``seen``."""
+        with self._lock:
+            if self._changes == seen:
+                self._lock.wait(timeout)
+
+    def _wall(self, now: float) -> Callable[[float], float]:
+        """Map clock readings to epoch seconds, anchored the first time it is needed.
+
+        Caller holds the lock.
+        """
+        if self._wall_anchor is None:
+            self._wall_anchor = (now, self._wall_clock())
+        anchor_clock, anchor_wall = self._wall_anchor
+        return lambda at: anchor_wall + (at - anchor_clock)
+
+    def _not_found(self, call: Call) -> Response:
+        return Response(404, error_body(call.route.generation, f"Job {call.job_id} not found"))
 
     def _job_status(self, call: Call) -> Response:
         """``GET [/v1]/job-status/{job_id}``: the job's current step, in the route's generation.
 
-        The first answered request starts the job's clock. Caller holds the lock.
+        The first answered request for the job (status, details, stream or
+        cancel) starts the job's clock. Caller holds the lock.
         """
         job_id = call.job_id or ""
         job = self._job(job_id)
@@ -465,6 +626,69 @@ class SimulatedApi:
             return Response(404, error_body(call.route.generation, f"Job {job_id} not found"))
         job.start(call.now)
         return Response(200, status_body(call.route.generation, job_id, job.current(call.now)))
+
+    def _job_details(self, call: Call) -> Response:
+        """``GET /v1/jobs/{job_id}``: status, name, model, rows, tokens, cost, dates.
+
+        Caller holds the lock.
+        """
+        job_id = call.job_id or ""
+        job = self._job(job_id)
+        if job is None:
+            return self._not_found(call)
+        job.start(call.now)
+        return Response(200, job_body(job_id, job.view(call.now), self._wall(call.now)))
+
+    def _stream_progress(self, call: Call) -> Response | StreamAnswer:
+        """``GET /v1/stream-job-progress/{job_id}``: a stream for the HTTP layer to play.
+
+        A ``STREAM_BREAK`` fault, or else the job's own one-time break (the
+        first stream of a ``job-stream-breaks`` job), says when to cut it.
+        Caller holds the lock.
+        """
+        job_id = call.job_id or ""
+        job = self._job(job_id)
+        if job is None:
+            return self._not_found(call)
+        job.start(call.now)
+        rule = self._faults.take(job_id, call.now, stream=True)
+        cut_after = None if rule is None else rule.spec.lines
+        breaks_after = job.info.stream_breaks_after
+        if rule is None and breaks_after is not None and not job.stream_break_used:
+            job.stream_break_used = True
+            cut_after = breaks_after
+        feed = ProgressFeed(
+            time_scale=self.time_scale,
+            heartbeat_seconds=self.heartbeat_seconds,
+            cut_after=cut_after,
+        )
+        return StreamAnswer(
+            job_id,
+            feed,
+            look=lambda: self._look(job_id),
+            wait=self._wait,
+            fault=None if rule is None else rule.spec.mode,
+        )
+
+    def _job_cancel(self, call: Call) -> Response:
+        """``GET /v1/job-cancel/{job_id}``: cancel, or 409 for a job that already ended.
+
+        The job goes to ``cancelling`` now and ``cancelled`` later (see
+        :meth:`~.job_state.JobState.cancel`); asking again while it is
+        cancelling is accepted again. Caller holds the lock.
+        """
+        job_id = call.job_id or ""
+        job = self._job(job_id)
+        if job is None:
+            return self._not_found(call)
+        job.start(call.now)
+        step = job.current(call.now)
+        if step.terminal:
+            detail = f"Job {job_id} already {step.status.lower()}; it cannot be cancelled."
+            return Response(409, {"detail": detail})
+        job.cancel(call.now)
+        self._changed()
+        return Response(200, dict(CANCEL_BODY))
 
     def _control_faults(self, call: Call) -> Response:
         """``/_sim/faults``: ``POST`` injects a fault, ``DELETE`` clears, ``GET`` lists.

@@ -3,7 +3,8 @@
 A client of a real API meets gateways that answer 503, rate limits, servers
 that restart, proxies that cut a body short. To test that a client survives
 them over real HTTP, the simulator can be told to answer some status requests
-with a :class:`Fault` instead of the job's status.
+with a :class:`Fault` instead of the job's status, or to cut a progress stream
+in the middle (:attr:`Fault.STREAM_BREAK`, the one fault for stream requests).
 
 A :class:`FaultSpec` is what someone asked for (from Python, the command line
 or the control endpoint); a :class:`FaultRule` is that request placed on the
@@ -21,8 +22,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 __all__ = [
+    "DEFAULT_STREAM_LINES",
     "PLAIN_CAPABLE",
     "RATE_LIMITS",
+    "STREAM_FAULTS",
     "Fault",
     "FaultBoard",
     "FaultHandle",
@@ -32,7 +35,7 @@ __all__ = [
 
 
 class Fault(Enum):
-    """Every way the simulator can misbehave on a status request.
+    """Every way the simulator can misbehave on a status request (or a progress stream).
 
     The value is the name used on the command line and by the control
     endpoint (``http_503``); the member name (``HTTP_503``) is accepted too.
@@ -81,6 +84,10 @@ class Fault(Enum):
     NOT_FOUND = "not_found"
     #: The server is down: its listening socket is closed, so connections are refused.
     DOWN = "down"
+    #: For ``/v1/stream-job-progress`` only: the stream is served, then after
+    #: ``lines`` progress updates the connection is closed without the
+    #: terminating chunk, as when a proxy drops a long-lived response.
+    STREAM_BREAK = "stream_break"
 
     @classmethod
     def parse(cls, name: str) -> Fault:
@@ -98,6 +105,11 @@ PLAIN_CAPABLE = frozenset({Fault.HTTP_500, Fault.HTTP_502, Fault.HTTP_503, Fault
 #: Faults that carry a ``Retry-After`` (``retry_after`` seconds, default 1).
 RATE_LIMITS = frozenset({Fault.RATE_LIMIT, Fault.RATE_LIMIT_DATE})
 DEFAULT_RETRY_AFTER = 1.0
+#: Faults that act on progress streams, never on status requests (and the only
+#: faults a stream request meets: the others distort a status body).
+STREAM_FAULTS = frozenset({Fault.STREAM_BREAK})
+#: How many progress updates a ``STREAM_BREAK`` lets through when ``lines`` is not given.
+DEFAULT_STREAM_LINES = 3
 
 
 def _seconds(name: str, value: object, *, positive: bool = False) -> float:
@@ -121,7 +133,9 @@ class FaultSpec:
     how many matching requests it answers at most (``None``: any number).
     Windows are in seconds of the simulator's clock, not scaled by its
     ``time_scale``. ``retry_after`` is for the rate limits, ``plain`` (a text
-    body instead of JSON) for the plain HTTP errors.
+    body instead of JSON) for the plain HTTP errors, ``lines`` for
+    ``STREAM_BREAK``: how many progress updates go out before the cut (default
+    3; 0 cuts right after the headers).
     """
 
     mode: Fault
@@ -132,6 +146,7 @@ class FaultSpec:
     requests: int | None = None
     retry_after: float | None = None
     plain: bool = False
+    lines: int | None = None
 
     def __post_init__(self) -> None:
         """Reject a spec that could never act as asked, where it is written."""
@@ -161,6 +176,15 @@ class FaultSpec:
             raise TypeError(f"plain must be a bool, not {self.plain!r}.")
         if self.plain and self.mode not in PLAIN_CAPABLE:
             raise ValueError(f"plain is only for plain HTTP errors, not {self.mode.value}.")
+        if self.mode is Fault.STREAM_BREAK:
+            lines = DEFAULT_STREAM_LINES if self.lines is None else self.lines
+            if isinstance(lines, bool) or not isinstance(lines, int):
+                raise TypeError(f"lines must be an integer or None, not {lines!r}.")
+            if lines < 0:
+                raise ValueError(f"lines must be >= 0, not {lines!r}.")
+            object.__setattr__(self, "lines", lines)
+        elif self.lines is not None:
+            raise ValueError(f"lines is only for stream_break, not {self.mode.value}.")
         if self.mode is Fault.DOWN and (
             self.job_id is not None or self.job_prefix is not None or self.requests is not None
         ):
@@ -176,11 +200,16 @@ class FaultSpec:
             return job_id is not None and job_id.startswith(self.job_prefix)
         return True
 
+    def answers(self, *, stream: bool) -> bool:
+        """Whether this fault acts on stream requests (``stream``) or on status requests."""
+        return (self.mode in STREAM_FAULTS) == stream
+
     @classmethod
     def parse(cls, text: str) -> FaultSpec:
         """Read the command-line form ``MODE[@JOB_PREFIX][,after=S][,for=S][,requests=N]``.
 
-        Also ``retry_after=S`` and ``plain``. Example: ``http_503@job-succeeds,after=5,for=10``.
+        Also ``retry_after=S``, ``plain`` and ``lines=N``. Example:
+        ``http_503@job-succeeds,after=5,for=10``.
         """
         head, *options = [part.strip() for part in text.split(",")]
         mode_name, at, prefix = head.partition("@")
@@ -193,10 +222,10 @@ class FaultSpec:
             name = name.strip().lower().replace("-", "_")
             if name == "plain" and not eq:
                 plain = True
-            elif not eq or name not in ("after", "for", "requests", "retry_after"):
+            elif not eq or name not in ("after", "for", "requests", "retry_after", "lines"):
                 raise ValueError(
                     f"{text!r}: unknown option {option!r} "
-                    "(known: after=S, for=S, requests=N, retry_after=S, plain)."
+                    "(known: after=S, for=S, requests=N, retry_after=S, plain, lines=N)."
                 )
             else:
                 values[name] = value.strip()
@@ -209,6 +238,7 @@ class FaultSpec:
                 requests=int(values["requests"]) if "requests" in values else None,
                 retry_after=float(values["retry_after"]) if "retry_after" in values else None,
                 plain=plain,
+                lines=int(values["lines"]) if "lines" in values else None,
             )
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{text!r}: {exc}") from None
@@ -218,14 +248,14 @@ class FaultSpec:
         """Read the control endpoint's form: ``{"mode": "http_503", "duration": 5, ...}``.
 
         Keys are the field names (``mode`` required, ``job_id``, ``job_prefix``,
-        ``after``, ``duration``, ``requests``, ``retry_after``, ``plain``);
+        ``after``, ``duration``, ``requests``, ``retry_after``, ``plain``, ``lines``);
         ``null`` means the default. Anything else is refused rather than ignored,
         so a typo does not silently inject a fault for every job.
         """
         if not isinstance(data, Mapping):
             raise TypeError("A fault must be a JSON object.")
         known = {"mode", "job_id", "job_prefix", "after", "duration", "requests"}
-        known |= {"retry_after", "plain"}
+        known |= {"retry_after", "plain", "lines"}
         unknown = sorted(str(key) for key in data if key not in known)
         if unknown:
             raise ValueError(f"Unknown fault field(s): {', '.join(unknown)}.")
@@ -246,6 +276,7 @@ class FaultSpec:
             "requests": self.requests,
             "retry_after": self.retry_after,
             "plain": self.plain,
+            "lines": self.lines,
         }
 
     def describe(self) -> str:
@@ -263,6 +294,8 @@ class FaultSpec:
             extra += f", retry after {self.retry_after:g}s"
         if self.plain:
             extra += ", plain text"
+        if self.lines is not None:
+            extra += f", cut after {self.lines} progress update(s)"
         return f"{self.mode.value} for {target}, {when}{extra}"
 
 
@@ -352,15 +385,18 @@ class FaultBoard:
         self._rules.append(rule)
         return rule
 
-    def take(self, job_id: str | None, now: float) -> FaultRule | None:
+    def take(self, job_id: str | None, now: float, *, stream: bool = False) -> FaultRule | None:
         """Return the fault that answers a request for ``job_id`` at ``now``, and count it.
 
-        The most recently injected active fault wins, so a test can layer a
-        short fault over a long one; only the winner's ``requests`` is used up.
+        ``stream`` says the request is for a progress stream, which only
+        :data:`STREAM_FAULTS` act on (and they act on nothing else). The most
+        recently injected active fault wins, so a test can layer a short fault
+        over a long one; only the winner's ``requests`` is used up.
         """
         self._prune(now)
         for rule in reversed(self._rules):
-            if rule.active(now) and rule.spec.applies_to(job_id):
+            spec = rule.spec
+            if rule.active(now) and spec.applies_to(job_id) and spec.answers(stream=stream):
                 rule.hits += 1
                 if rule.requests_left is not None:
                     rule.requests_left -= 1

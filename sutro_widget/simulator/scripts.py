@@ -1,12 +1,14 @@
-"""Job scripts: what a simulated job says, and when.
+"""Job scripts: what a simulated job says, and when, and what it is.
 
 A *script* is an ordered tuple of :class:`Step`. A job plays its script from the
 first step; each step lasts ``seconds`` (times the simulator's ``time_scale``),
 or holds until someone calls ``advance``; the last step is where the job stays.
+Beside its script a job has a :class:`JobInfo` (name, model, how many rows);
+while a ``running`` step plays, its rows advance with the clock. The built-in
+scripts and their metadata are here, chosen by job-id prefix; playing a script
+is ``job_state``'s concern.
 
-This module is pure: it knows neither HTTP nor the wall clock. Every function
-that needs the time takes ``now`` as an argument, so lifecycles can be tested
-by handing in numbers instead of sleeping.
+This module is pure data and checks: it knows neither HTTP nor any clock.
 """
 
 from __future__ import annotations
@@ -16,15 +18,39 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "BUILTIN_INFO",
     "BUILTIN_SCRIPTS",
+    "CANCELLED_MESSAGE",
+    "CANCELLING_MESSAGE",
+    "DEFAULT_INFO",
     "FAILURE_METADATA",
-    "JobState",
+    "TERMINAL_STATUSES",
+    "JobInfo",
     "Script",
     "Step",
     "as_script",
+    "check_count",
+    "check_rows",
     "describe",
+    "info_for",
     "script_for",
 ]
+
+#: Statuses after which nothing happens to a job any more: it cannot be
+#: cancelled, and its ``datetime_completed`` is set when it reaches one.
+TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+#: Prices used for ``cost_estimate`` and ``job_cost``, in dollars per token.
+_INPUT_PRICE = 0.10 / 1_000_000
+_OUTPUT_PRICE = 0.40 / 1_000_000
+
+
+def check_count(name: str, value: object) -> int:
+    """Check a count of rows or tokens where it is written, not in a handler thread."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, not {value!r}.")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, not {value!r}.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -38,12 +64,19 @@ class Step:
     called, so browser tests can move a job exactly when they want. ``message``
     is the human sentence the API returns with the status, and ``metadata`` is
     what the API returns beside it (``failure_reason``, ``additional_context``).
+
+    ``rows`` is how many rows are done when the step's time is up (they grow
+    linearly from the count the step began with). ``None`` means all of them
+    for a ``running`` step and no change for any other, so a plain script
+    needs no numbers; a failing or cancelled run names where it stopped. A step
+    cut short by ``advance`` keeps the rows reached so far.
     """
 
     status: str
     seconds: float | None
     message: str
     metadata: Mapping[str, object] | None = None
+    rows: int | None = None
 
     def __post_init__(self) -> None:
         """Reject steps that could never be played, at the place they are written."""
@@ -58,10 +91,67 @@ class Step:
             raise TypeError(f"Step message must be a string, not {self.message!r}.")
         if self.metadata is not None and not isinstance(self.metadata, Mapping):
             raise TypeError(f"Step metadata must be a mapping or None, not {self.metadata!r}.")
+        if self.rows is not None:
+            check_count("Step rows", self.rows)
+
+    @property
+    def running(self) -> bool:
+        """Whether this is a ``running`` step (the one whose rows move by default)."""
+        return self.status.lower() == "running"
+
+    @property
+    def terminal(self) -> bool:
+        """Whether this step's status ends the job (succeeded, failed, cancelled)."""
+        return self.status.lower() in TERMINAL_STATUSES
 
 
 #: A script: the steps a job plays, in order; never empty.
 Script = tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """What the job-details endpoint says about a job besides its status.
+
+    ``num_rows`` is the size of the job's input (the total a progress bar
+    counts to); every row costs ``input_tokens_per_row`` and
+    ``output_tokens_per_row`` tokens, which drive the token counts, throughput
+    and cost. ``stream_breaks_after``, if set, cuts the *first* progress stream
+    requested for the job after that many progress updates (later streams are
+    served in full), so a client's reconnect can be tested without a fault.
+    """
+
+    name: str = "Simulated job"
+    model: str = "qwen-3-4b"
+    num_rows: int = 2000
+    description: str | None = None
+    input_tokens_per_row: int = 180
+    output_tokens_per_row: int = 60
+    stream_breaks_after: int | None = None
+
+    def __post_init__(self) -> None:
+        """Reject metadata a real job could not have, where it is written."""
+        if not isinstance(self.name, str) or not isinstance(self.model, str):
+            raise TypeError("JobInfo name and model must be strings.")
+        if self.description is not None and not isinstance(self.description, str):
+            raise TypeError(
+                f"JobInfo description must be a string or None, not {self.description!r}."
+            )
+        check_count("num_rows", self.num_rows)
+        check_count("input_tokens_per_row", self.input_tokens_per_row)
+        check_count("output_tokens_per_row", self.output_tokens_per_row)
+        if self.stream_breaks_after is not None:
+            check_count("stream_breaks_after", self.stream_breaks_after)
+
+    def cost(self, rows: int) -> float:
+        """Dollars that ``rows`` rows cost, rounded to a millionth of a dollar."""
+        tokens = rows * (self.input_tokens_per_row * _INPUT_PRICE)
+        tokens += rows * (self.output_tokens_per_row * _OUTPUT_PRICE)
+        return round(tokens, 6)
+
+
+#: The metadata of a job registered without any (``add_job`` with no ``info``).
+DEFAULT_INFO = JobInfo()
 
 
 def as_script(steps: Iterable[Step]) -> Script:
@@ -79,6 +169,23 @@ def as_script(steps: Iterable[Step]) -> Script:
     return script
 
 
+def check_rows(script: Sequence[Step], info: JobInfo) -> None:
+    """Raise if the rows ``script`` names could not happen to a job of ``info``'s size.
+
+    Rows done only grow (the stream reports a cumulative count) and never pass
+    ``num_rows``; checked when a script is registered, like :func:`as_script`.
+    """
+    reached = 0
+    for step in script:
+        if step.rows is None:
+            continue
+        if step.rows > info.num_rows:
+            raise ValueError(f"Step rows {step.rows} exceed num_rows {info.num_rows}.")
+        if step.rows < reached:
+            raise ValueError(f"Step rows must not go down ({reached} -> {step.rows}).")
+        reached = step.rows
+
+
 #: The metadata of a job that fails on one over-long row (the failure the demo shows).
 FAILURE_METADATA: Mapping[str, object] = {
     "failure_reason": {
@@ -93,6 +200,11 @@ _STARTING = "Provisioning workers"
 _RUNNING = "Processing rows"
 _SUCCEEDED = "Job completed successfully"
 _FAILED = "Job failed"
+#: What a job says while it is being cancelled, and once it is (also after a cancel request).
+CANCELLING_MESSAGE = "Cancellation requested"
+CANCELLED_MESSAGE = "Job was cancelled"
+#: Rows done when the failing scripts fail: every row before the over-long row 1532.
+_FAILED_AT_ROW = 1532
 
 #: Scripts every simulator knows, by job-id prefix: any id that starts with a
 #: prefix plays that script (the longest matching prefix wins, so
@@ -108,14 +220,14 @@ BUILTIN_SCRIPTS: Mapping[str, Script] = {
     "job-fails": (
         Step("queued", 1, _QUEUED),
         Step("starting", 2, _STARTING),
-        Step("running", 4, _RUNNING),
+        Step("running", 4, _RUNNING, rows=_FAILED_AT_ROW),
         Step("failed", None, _FAILED, FAILURE_METADATA),
     ),
     "job-cancelled": (
         Step("queued", 1, _QUEUED),
-        Step("running", 3, _RUNNING),
-        Step("cancelling", 2, "Cancellation requested"),
-        Step("cancelled", None, "Job was cancelled"),
+        Step("running", 3, _RUNNING, rows=900),
+        Step("cancelling", 2, CANCELLING_MESSAGE),
+        Step("cancelled", None, CANCELLED_MESSAGE),
     ),
     "job-unknown": (
         Step("queued", 1, _QUEUED),
@@ -131,7 +243,32 @@ BUILTIN_SCRIPTS: Mapping[str, Script] = {
         Step("running", None, _RUNNING),
         Step("failed", None, _FAILED, FAILURE_METADATA),
     ),
+    # Its first progress stream is cut after 3 updates (see BUILTIN_INFO).
+    "job-stream-breaks": (
+        Step("queued", 1, _QUEUED),
+        Step("running", 8, _RUNNING),
+        Step("succeeded", None, _SUCCEEDED),
+    ),
 }
+
+#: What the job-details endpoint says about each built-in script's jobs.
+BUILTIN_INFO: Mapping[str, JobInfo] = {
+    "job-succeeds": JobInfo("Summarise support tickets", description="Nightly ticket digest"),
+    "job-fails": JobInfo("Extract invoice fields", description="Invoices from the March import"),
+    "job-cancelled": JobInfo("Translate product reviews"),
+    "job-unknown": JobInfo("Tag news articles"),
+    "job-held": JobInfo("Summarise support tickets (held)"),
+    "job-held-fails": JobInfo("Extract invoice fields (held)"),
+    "job-stream-breaks": JobInfo("Classify search queries", stream_breaks_after=3),
+}
+
+
+def _longest_prefix(job_id: str, prefixes: Iterable[str]) -> str | None:
+    best: str | None = None
+    for prefix in prefixes:
+        if job_id.startswith(prefix) and (best is None or len(prefix) > len(best)):
+            best = prefix
+    return best
 
 
 def script_for(
@@ -146,81 +283,20 @@ def script_for(
     """
     if job_id in exact:
         return exact[job_id]
-    best: str | None = None
-    for prefix in prefixes:
-        if job_id.startswith(prefix) and (best is None or len(prefix) > len(best)):
-            best = prefix
+    best = _longest_prefix(job_id, prefixes)
     return None if best is None else prefixes[best]
 
 
-class JobState:
-    """Where one simulated job is in its script.
-
-    The job's clock starts on :meth:`start` (the simulator calls it at the
-    job's first status request), not when the job is registered, so a demo
-    that is re-run replays every stage. Progress is computed lazily: each read
-    catches the job up to ``now``, so no timer thread is needed. Not
-    thread-safe by itself; the simulator serialises access under its lock.
-
-    This object is the place for per-job state that later endpoints need
-    (row counts for a progress stream, a cancel request, injected faults).
-    """
-
-    def __init__(self, steps: Sequence[Step], time_scale: float = 1.0) -> None:
-        """Prepare a job that has not been asked about yet; ``steps`` must be a script."""
-        self.steps: Script = as_script(steps)
-        self.time_scale = time_scale
-        self.index = 0
-        #: When the current step began (clock seconds), ``None`` before the clock starts.
-        self.entered_at: float | None = None
-
-    @property
-    def started(self) -> bool:
-        """Whether the job's clock has started (it has been asked about or advanced)."""
-        return self.entered_at is not None
-
-    @property
-    def final(self) -> bool:
-        """Whether the job is on its last step, where it stays."""
-        return self.index == len(self.steps) - 1
-
-    def start(self, now: float) -> None:
-        """Start the job's clock at ``now`` unless it is already running."""
-        if self.entered_at is None:
-            self.entered_at = now
-
-    def current(self, now: float) -> Step:
-        """Return the step the job is on at ``now``, catching up on elapsed steps.
-
-        ``now`` must not go backwards between calls; a job whose clock has not
-        started is on its first step.
-        """
-        if self.entered_at is None:
-            return self.steps[self.index]
-        while not self.final:
-            seconds = self.steps[self.index].seconds
-            if seconds is None:
-                break
-            ends_at = self.entered_at + seconds * self.time_scale
-            if now < ends_at:
-                break
-            self.index += 1
-            self.entered_at = ends_at
-        return self.steps[self.index]
-
-    def advance(self, now: float) -> Step:
-        """Move the job to its next step at ``now`` and return that step.
-
-        A held step is left at once; a timed step is cut short. On the last
-        step nothing changes (the job stays there). Advancing a job that was
-        never asked about starts its clock.
-        """
-        self.start(now)
-        self.current(now)
-        if not self.final:
-            self.index += 1
-            self.entered_at = now
-        return self.steps[self.index]
+def info_for(
+    job_id: str,
+    exact: Mapping[str, JobInfo],
+    prefixes: Mapping[str, JobInfo] = BUILTIN_INFO,
+) -> JobInfo:
+    """Return the metadata of ``job_id``, chosen like its script (:data:`DEFAULT_INFO` if none)."""
+    if job_id in exact:
+        return exact[job_id]
+    best = _longest_prefix(job_id, prefixes)
+    return DEFAULT_INFO if best is None else prefixes[best]
 
 
 def describe(script: Sequence[Step], time_scale: float = 1.0) -> str:

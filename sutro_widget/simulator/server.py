@@ -11,6 +11,9 @@ listening socket and every open connection and later rebinds the same port
 (a watcher thread follows the simulator's clock for timed windows), and a
 fault answer is played by ``fault_wire``. A redirect fault's other origin is a
 second listener (``other_origin``), started the first time it is needed.
+Progress streams (chunked, one JSON line at a time) are played by
+``stream_wire``; each holds its own connection thread, and closing the
+listener ends them all at once.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from .fault_answers import FaultAnswer
 from .fault_wire import play
 from .faults import Fault, FaultHandle, FaultRule, FaultSpec
 from .other_origin import OtherOrigin
-from .scripts import Step
+from .progress import DEFAULT_HEARTBEAT_SECONDS, StreamAnswer
+from .scripts import JobInfo, Step
+from .stream_wire import play_stream
 
 __all__ = ["Simulator", "is_loopback"]
 
@@ -171,6 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         if isinstance(answer, FaultAnswer):
             play(self, answer, self._server.stopping)
+        elif isinstance(answer, StreamAnswer):
+            play_stream(self, answer, self._server.stopping)
         else:
             self._send(answer)
 
@@ -232,8 +239,10 @@ class Simulator:
 
     ``clock`` (default ``time.monotonic``) drives every script and every fault
     window; tests pass a fake clock to walk a job through its stages, or a
-    fault through its window, without sleeping. ``log``, if given, receives
-    one line per request (never the key).
+    fault through its window, without sleeping. ``wall_clock`` (default
+    ``time.time``) dates the job details; ``heartbeat_seconds`` is the real
+    silence after which a progress stream sends a heartbeat. ``log``, if
+    given, receives one line per request (never the key).
 
     Faults (:meth:`inject`, :meth:`go_down`, :meth:`revoke_key`, ...) make it
     misbehave on purpose, so a client's reliability can be tested over HTTP.
@@ -247,6 +256,8 @@ class Simulator:
         time_scale: float = 1.0,
         clock: Callable[[], float] | None = None,
         *,
+        wall_clock: Callable[[], float] | None = None,
+        heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
         allow_remote: bool = False,
         log: Callable[[str], None] | None = None,
     ) -> None:
@@ -259,7 +270,13 @@ class Simulator:
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             raise ValueError(f"port must be an integer in 0..65535, not {port!r}.")
         #: The socket-free API behind the server: scripts, jobs, routes, faults, request log.
-        self.api = SimulatedApi(api_key, time_scale=time_scale, clock=clock)
+        self.api = SimulatedApi(
+            api_key,
+            time_scale=time_scale,
+            clock=clock,
+            wall_clock=wall_clock,
+            heartbeat_seconds=heartbeat_seconds,
+        )
         self.api.other_origin = self._redirect_target
         self.host = host
         self._requested_port = port
@@ -304,8 +321,9 @@ class Simulator:
     def stop(self) -> None:
         """Stop serving: close the listening socket and open connections, join the threads.
 
-        Requests held by a ``NO_RESPONSE`` fault are let go at once. Safe to
-        call more than once, and on a simulator never started.
+        Requests held by a ``NO_RESPONSE`` fault are let go at once, and open
+        progress streams end without their terminating chunk. Safe to call
+        more than once, and on a simulator never started.
         """
         with self._lifecycle_lock:
             server, thread, watcher = self._server, self._thread, self._watcher
@@ -438,21 +456,48 @@ class Simulator:
 
     # -- scripting and inspection (delegated to the API) ------------------------
 
-    def add_job(self, job_id: str, steps: Iterable[Step]) -> None:
-        """Make ``job_id`` (exactly) play ``steps``, over any prefix; re-adding restarts it."""
-        self.api.add_job(job_id, steps)
+    def add_job(
+        self,
+        job_id: str,
+        steps: Iterable[Step],
+        info: JobInfo | None = None,
+        *,
+        num_rows: int | None = None,
+    ) -> None:
+        """Make ``job_id`` (exactly) play ``steps``, over any prefix; re-adding restarts it.
+
+        ``info`` is what its details say (name, model, rows); ``num_rows``
+        overrides the row count.
+        """
+        self.api.add_job(job_id, steps, info, num_rows=num_rows)
 
     def advance(self, job_id: str) -> str:
         """Move ``job_id`` to its next step now; return its new status (``KeyError`` if unknown)."""
         return self.api.advance(job_id)
 
+    def set_progress(self, job_id: str, rows_done: int) -> None:
+        """Set the rows done of ``job_id`` on a held step; open streams report it at once."""
+        self.api.set_progress(job_id, rows_done)
+
     def status_of(self, job_id: str) -> str:
         """The script status ``job_id`` has now; looking does not start its clock."""
         return self.api.status_of(job_id)
 
-    def request_count(self, job_id: str | None = None) -> int:
-        """How many status requests arrived, in all or for one decoded job id."""
-        return self.api.request_count(job_id)
+    def rows_done(self, job_id: str) -> int:
+        """Rows ``job_id`` has done now; looking does not start its clock."""
+        return self.api.rows_done(job_id)
+
+    def num_rows(self, job_id: str) -> int:
+        """How many rows ``job_id`` has in all (its details' ``num_rows``)."""
+        return self.api.num_rows(job_id)
+
+    def request_count(self, job_id: str | None = None, *, route: str | None = None) -> int:
+        """How many status requests arrived, in all or for one decoded job id.
+
+        ``route`` counts another route's GETs instead (``"v1/jobs"``,
+        ``"v1/stream-job-progress"``, ``"v1/job-cancel"``).
+        """
+        return self.api.request_count(job_id, route=route)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -472,6 +517,7 @@ class Simulator:
         requests: int | None = None,
         retry_after: float | None = None,
         plain: bool = False,
+        lines: int | None = None,
     ) -> FaultHandle:
         """Answer status requests (both generations) with fault ``mode``; returns a handle.
 
@@ -481,9 +527,13 @@ class Simulator:
         ``requests`` caps how many requests it answers. ``retry_after`` is the
         rate limits' delay (default 1 s), ``plain`` a text body for the plain
         HTTP errors. A ``DOWN`` window closes the listener when it opens.
+        ``STREAM_BREAK`` acts on progress streams instead of status requests:
+        each is cut after ``lines`` progress updates (default 3).
         """
         fault = mode if isinstance(mode, Fault) else Fault.parse(mode)
-        spec = FaultSpec(fault, job_id, job_prefix, after, duration, requests, retry_after, plain)
+        spec = FaultSpec(
+            fault, job_id, job_prefix, after, duration, requests, retry_after, plain, lines
+        )
         return self.inject_spec(spec)
 
     def inject_spec(self, spec: FaultSpec) -> FaultHandle:
@@ -556,8 +606,9 @@ class Simulator:
 
 
 def _close(server: _Server, thread: threading.Thread | None) -> None:
-    """Close a listener: end held requests, stop accepting, end connections, join."""
+    """Close a listener: end held requests and streams, stop accepting, end connections, join."""
     server.stopping.set()
+    server.api.wake()  # a stream waiting for its job to change looks at ``stopping`` now
     server.shutdown()
     server.server_close()
     server.close_connections()

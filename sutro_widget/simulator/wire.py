@@ -1,31 +1,45 @@
-"""The two generations of the job-status answer, built from a script step.
+"""The bodies the API sends, built from a script step or a job view.
 
 The real API has a *legacy* shape (the seed docs page: lowercase status string,
 ``metadata`` always an object, ``failure_reason`` a string) and a *current*
 shape (``/v1``: status keyed by job id and uppercase, ``metadata`` ``null``
 unless there is something to say, ``failure_reason`` an object). Clients must
-read both, so the simulator serves both from the same script. This module only
-builds JSON-ready dictionaries; it knows nothing of HTTP or time.
+read both, so the simulator serves both from the same script. The current
+generation alone has job details (``{"job": {...}}``), the progress stream's
+lines (``{"update_type": ..., "result": ...}``) and the cancel answer; their
+shapes are here too. This module only builds JSON-ready dictionaries; it knows
+nothing of HTTP, and times come in as numbers.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Final, Literal
 
+from .job_state import JobView
 from .scripts import Step
 
 __all__ = [
+    "CANCEL_BODY",
     "LEGACY",
     "V1",
     "Generation",
     "error_body",
+    "heartbeat_update",
+    "iso_utc",
+    "job_body",
     "legacy_status",
+    "progress_update",
     "status_body",
+    "tokens_update",
     "v1_status",
 ]
+
+#: What ``GET /v1/job-cancel/{id}`` answers when the cancellation is accepted.
+CANCEL_BODY: Mapping[str, object] = {"cancelled": True, "message": "Cancellation requested"}
 
 #: Name of an API generation: ``"legacy"`` (``/job-status``) or ``"v1"`` (``/v1/job-status``).
 Generation = Literal["legacy", "v1"]
@@ -93,3 +107,66 @@ def error_body(generation: Generation | None, text: str) -> dict[str, object]:
     ``message``. Paths that match no route get ``detail``.
     """
     return {"message": text} if generation == LEGACY else {"detail": text}
+
+
+def iso_utc(epoch: float) -> str:
+    """An ISO-8601 UTC timestamp, ``Z``-suffixed as pydantic writes it for FastAPI.
+
+    Microseconds appear only when there are some, as with pydantic, so clients
+    meet both forms.
+    """
+    text = datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+
+
+def job_body(job_id: str, view: JobView, wall: Callable[[float], float]) -> dict[str, object]:
+    """``GET /v1/jobs/{id}``: the job's details; ``wall`` turns clock readings into epoch seconds.
+
+    ``job_cost`` is ``null`` until the job has succeeded; ``failure_reason`` is
+    the one the status metadata carries (copied, like metadata), else ``null``.
+    """
+
+    def when(at: float | None) -> str | None:
+        return None if at is None else iso_utc(wall(at))
+
+    metadata = view.step.metadata or {}
+    reason = copy.deepcopy(metadata.get("failure_reason"))
+    info = view.info
+    return {
+        "job": {
+            "job_id": job_id,
+            "status": v1_status(view.step.status),
+            "name": info.name,
+            "description": info.description,
+            "model": info.model,
+            "num_rows": info.num_rows,
+            "input_tokens": view.input_tokens,
+            "output_tokens": view.output_tokens,
+            "job_cost": view.job_cost,
+            "cost_estimate": view.cost_estimate,
+            "failure_reason": reason,
+            "datetime_created": when(view.created_at),
+            "datetime_started": when(view.started_at),
+            "datetime_completed": when(view.completed_at),
+        }
+    }
+
+
+def progress_update(rows_done: int) -> dict[str, object]:
+    """A stream line: rows done so far (cumulative)."""
+    return {"update_type": "progress", "result": rows_done}
+
+
+def tokens_update(
+    input_tokens: int, output_tokens: int, per_second: float | None = None
+) -> dict[str, object]:
+    """A stream line: tokens so far, with the throughput when there is one (keys may be absent)."""
+    result: dict[str, object] = {"input_tokens": input_tokens, "output_tokens": output_tokens}
+    if per_second is not None:
+        result["total_tokens_processed_per_second"] = per_second
+    return {"update_type": "tokens", "result": result}
+
+
+def heartbeat_update() -> dict[str, object]:
+    """A stream line that says only "still here"."""
+    return {"update_type": "heartbeat"}

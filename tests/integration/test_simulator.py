@@ -155,6 +155,16 @@ TIMED_SCRIPTS: dict[str, list[Stage]] = {
         (10_000, *CANCELLED),
     ],
     "job-unknown": [(0, *QUEUED), (0.99, *QUEUED), (1, *PAUSED), (100_000, *PAUSED)],
+    # Its status story is plain; what breaks is its first progress stream
+    # (tests/integration/test_simulator_jobs_api.py).
+    "job-stream-breaks": [
+        (0, *QUEUED),
+        (0.99, *QUEUED),
+        (1, *RUNNING),
+        (8.99, *RUNNING),
+        (9, *SUCCEEDED),
+        (10_000, *SUCCEEDED),
+    ],
 }
 HELD_SCRIPTS = {"job-held": SUCCEEDED, "job-held-fails": FAILED}
 

@@ -434,12 +434,15 @@ def test_requests_n_answers_only_the_next_n(sim: Simulator, client: httpx.Client
 def test_faults_apply_to_status_gets_only(sim: Simulator, client: httpx.Client) -> None:
     sim.inject(Fault.HTTP_503)
     assert client.post(path("job-held-1")).status_code == 405
-    assert client.get("/v1/jobs/job-held-1").status_code == 404
+    assert client.get("/v1/jobs/job-held-1").status_code == 200  # job details: never faulted
+    assert client.get("/v1/jobs-nope/job-held-1").status_code == 404
     assert client.get("/_sim/faults").status_code == 200
     assert sim.fault_hits() == 0
 
 
-NON_SOCKET_FAULTS = [fault for fault in Fault if fault is not Fault.DOWN]
+# DOWN acts on sockets; STREAM_BREAK on progress streams only (its wire test is
+# in test_simulator_jobs_api.py, with the stream).
+NON_SOCKET_FAULTS = [fault for fault in Fault if fault not in (Fault.DOWN, Fault.STREAM_BREAK)]
 
 
 @pytest.mark.parametrize("fault", NON_SOCKET_FAULTS, ids=lambda fault: fault.value)
@@ -486,6 +489,7 @@ MODES_TESTED_HERE = {
     Fault.UNAUTHORIZED,
     Fault.NOT_FOUND,
     Fault.DOWN,
+    Fault.STREAM_BREAK,  # tested with the stream, in test_simulator_jobs_api.py
 }
 
 
