@@ -228,6 +228,7 @@ def test_one_message_per_change_and_none_for_an_unchanged_poll(
     first = [u for u in spy.updates if "status" in u]
     assert len(first) == 1, spy.updates  # every trait of the first answer in one message
     assert {"status", "raw_status", "message", "last_checked_at"} <= set(first[0])
+    wait_for(lambda: bool(w.details), what="the job details (a separate, one-off request)")
     spy.updates.clear()
     spy.wait_polls(3)  # the job is held: three answers that change nothing
     assert spy.updates == []
