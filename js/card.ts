@@ -1,3 +1,4 @@
+import { buildCancel } from "./cancel";
 import { copyButton } from "./clipboard";
 import { buildFailureDetails } from "./details";
 import { h, setHidden, setText } from "./dom";
@@ -5,12 +6,18 @@ import { elapsedMs, formatCheckedAgo, formatDuration, formatLastConfirmed } from
 import type { Lifetime } from "./lifetime";
 import {
   readBool,
+  readHistory,
   readMetadata,
   readNumber,
+  readObject,
   readString,
   type WidgetModel,
 } from "./model";
+import { buildProgress } from "./progress";
+import { buildResults } from "./results";
 import { isFinal, lookFor, statusWord } from "./statuses";
+import { buildSummary } from "./summary";
+import { buildTimeline } from "./timeline";
 
 /**
  * The card's DOM and one painter per part. Painters read the model when
@@ -29,6 +36,16 @@ export interface Card {
   paintClock: () => void;
   /** The failure section: depends on `status` and `metadata`. */
   paintDetails: () => void;
+  /** The one-line job summary: depends on `details`. */
+  paintSummary: () => void;
+  /** Bar and text: depends on `progress` and `status`. */
+  paintProgress: () => void;
+  /** Phase strip: depends on `history`, `finished_at` and the browser clock. */
+  paintTimeline: () => void;
+  /** Cancel button, confirm step and error: depends on `status` and `cancel_error`. */
+  paintCancel: () => void;
+  /** Results snippet: depends on `status` and `results_snippet`. */
+  paintResults: () => void;
 }
 
 const STOP_TITLE = "Stop checking this job's status (the job itself keeps running)";
@@ -91,6 +108,11 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
   });
 
   const details = buildFailureDetails(lifetime);
+  const summary = buildSummary();
+  const progress = buildProgress();
+  const timeline = buildTimeline();
+  const cancel = buildCancel(lifetime, () => model.send({ type: "cancel" }));
+  const results = buildResults(lifetime);
 
   const root = h(
     "div",
@@ -101,10 +123,15 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
     [
       h("div", { className: "sutro-job-card__head" }, [
         h("span", { className: "sutro-job-card__status" }, [icon, word]),
-        h("span", { className: "sutro-job-card__actions" }, [refresh, stopResume]),
+        h("span", { className: "sutro-job-card__actions" }, [refresh, stopResume, cancel.button]),
       ]),
+      cancel.confirm,
+      cancel.error,
+      summary.root,
       message,
       error,
+      progress.root,
+      timeline.root,
       // The meta line ticks every second; aria-live="off" keeps screen readers
       // from announcing each tick inside the card's polite live region.
       h("div", { className: "sutro-job-card__meta", attrs: { "aria-live": "off" } }, [
@@ -118,6 +145,7 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
         elapsedGroup,
         checkedAgo,
       ]),
+      results.root,
       details.root,
     ],
   );
@@ -168,6 +196,23 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
     },
     paintDetails() {
       details.paint(readString(model, "status"), readMetadata(model));
+    },
+    paintSummary() {
+      summary.paint(readObject(model, "details"));
+    },
+    paintProgress() {
+      progress.paint(readObject(model, "progress"), readString(model, "status"));
+    },
+    paintTimeline() {
+      // An open last phase stops where the card saw the job finish, like elapsed.
+      const finishedAt = readNumber(model, "finished_at");
+      timeline.paint(readHistory(model), finishedAt > 0 ? finishedAt : Date.now());
+    },
+    paintCancel() {
+      cancel.paint(readString(model, "status"), readString(model, "cancel_error"));
+    },
+    paintResults() {
+      results.paint(readString(model, "status"), readString(model, "results_snippet"));
     },
   };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   additionalContextText,
+  buildFailureDetails,
   failureReasonText,
   hasFailureReason,
+  opensOnPaint,
   showsFailureDetails,
 } from "./details";
+import { Lifetime } from "./lifetime";
 
 describe("failureReasonText", () => {
   it("shows a string as is", () => {
@@ -47,5 +50,35 @@ describe("additionalContextText", () => {
       '{\n  "rows": [\n    17\n  ]\n}',
     );
     expect(additionalContextText({ additional_context: false })).toBe("false");
+  });
+});
+
+describe("opensOnPaint", () => {
+  it("opens on the first paint of a failed job and on each transition into failed", () => {
+    expect(opensOnPaint(null, "failed")).toBe(true);
+    expect(opensOnPaint("running", "failed")).toBe(true);
+    expect(opensOnPaint("", "failed")).toBe(true);
+  });
+  it("does not reopen on repaints while failed, nor for other statuses", () => {
+    expect(opensOnPaint("failed", "failed")).toBe(false);
+    expect(opensOnPaint(null, "unknown")).toBe(false);
+    expect(opensOnPaint("failed", "cancelled")).toBe(false);
+  });
+});
+
+describe("buildFailureDetails", () => {
+  it("opens once when the job becomes failed, then respects the user's choice", () => {
+    const lifetime = new Lifetime();
+    const details = buildFailureDetails(lifetime);
+    details.paint("running", {});
+    expect(details.root.hidden).toBe(true);
+    expect(details.root.open).toBe(false);
+    details.paint("failed", { failure_reason: "boom" });
+    expect(details.root.hidden).toBe(false);
+    expect(details.root.open).toBe(true);
+    details.root.open = false;
+    details.paint("failed", { failure_reason: "boom, more detail" });
+    expect(details.root.open).toBe(false);
+    lifetime.dispose();
   });
 });

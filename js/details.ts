@@ -4,7 +4,10 @@ import type { Lifetime } from "./lifetime";
 
 /**
  * The "Why it failed" section. Built once per view and only re-filled, so the
- * user's open/closed choice on <details> survives every repaint.
+ * user's open/closed choice on <details> survives every repaint. It opens by
+ * itself once, when this view sees the job become failed (or first draws it
+ * already failed): the reason is then what the user came for. After that the
+ * user's choice wins.
  */
 
 /** Pretty JSON for display; falls back to String() for values JSON cannot hold. */
@@ -50,6 +53,15 @@ export function showsFailureDetails(status: string, metadata: Record<string, unk
   return status === "failed" || hasFailureReason(metadata);
 }
 
+/**
+ * Whether a paint should open the section: only on the transition into
+ * `failed`. Repaints while failed (metadata updates) return false, so a user
+ * who closed the section keeps it closed.
+ */
+export function opensOnPaint(previous: string | null, status: string): boolean {
+  return status === "failed" && previous !== "failed";
+}
+
 export interface FailureDetails {
   root: HTMLDetailsElement;
   /** Refills the section from the current status and metadata. */
@@ -86,7 +98,12 @@ export function buildFailureDetails(lifetime: Lifetime): FailureDetails {
   ]);
   root.hidden = true;
 
+  /** The status at the previous paint; null before the first, so an already-failed job opens too. */
+  let lastStatus: string | null = null;
+
   const paint = (status: string, metadata: Record<string, unknown>): void => {
+    if (opensOnPaint(lastStatus, status)) root.open = true;
+    lastStatus = status;
     const shown = showsFailureDetails(status, metadata);
     setHidden(root, !shown);
     if (!shown) return;

@@ -19,6 +19,11 @@ export const DEFAULT_TRAITS: Traits = {
   finished_at: 0,
   last_checked_at: 0,
   stale: false,
+  details: {},
+  progress: {},
+  history: [],
+  cancel_error: "",
+  results_snippet: "",
 };
 
 export class FakeModel implements WidgetModel {

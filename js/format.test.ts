@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { elapsedMs, formatCheckedAgo, formatDuration, formatLastConfirmed } from "./format";
+import {
+  elapsedMs,
+  formatCheckedAgo,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatEta,
+  formatLastConfirmed,
+  formatMoney,
+  formatRate,
+  formatRows,
+  formatTokens,
+  formatWhen,
+} from "./format";
 
 describe("formatDuration", () => {
   it.each([
@@ -54,5 +67,119 @@ describe("formatLastConfirmed", () => {
   it("says how old the last good answer is, and that it is reconnecting", () => {
     expect(formatLastConfirmed(10_000, 190_000)).toBe("last confirmed 3m 00s ago, reconnecting\u2026");
     expect(formatLastConfirmed(0, 5_000)).toBe("not confirmed yet, reconnecting\u2026");
+  });
+});
+
+describe("formatCount", () => {
+  it.each([
+    [0, "0"],
+    [7, "7"],
+    [999, "999"],
+    [1_000, "1,000"],
+    [2_000, "2,000"],
+    [1_234_567, "1,234,567"],
+    [12.6, "13"],
+  ])("%d -> %s", (n, text) => {
+    expect(formatCount(n)).toBe(text);
+  });
+  it("clamps negative and non-finite input to 0", () => {
+    expect(formatCount(-5)).toBe("0");
+    expect(formatCount(Number.NaN)).toBe("0");
+    expect(formatCount(Number.POSITIVE_INFINITY)).toBe("0");
+  });
+});
+
+describe("formatCompact", () => {
+  it.each([
+    [0, "0"],
+    [5, "5"],
+    [3.44, "3.4"],
+    [12.7, "13"],
+    [950, "950"],
+    [999.6, "1k"],
+    [1_000, "1k"],
+    [1_234, "1.2k"],
+    [12_345, "12k"],
+    [340_000, "340k"],
+    [999_999, "1M"],
+    [1_200_000, "1.2M"],
+    [2_500_000_000, "2.5B"],
+    [4e15, "4000T"],
+  ])("%d -> %s", (n, text) => {
+    expect(formatCompact(n)).toBe(text);
+  });
+  it("clamps bad input to 0", () => {
+    expect(formatCompact(-1_000)).toBe("0");
+    expect(formatCompact(Number.NaN)).toBe("0");
+  });
+});
+
+describe("formatRows", () => {
+  it("says row or rows with separators", () => {
+    expect(formatRows(1)).toBe("1 row");
+    expect(formatRows(0)).toBe("0 rows");
+    expect(formatRows(2_000)).toBe("2,000 rows");
+  });
+});
+
+describe("formatMoney", () => {
+  it.each([
+    [0, "$0.00"],
+    [0.42, "$0.42"],
+    [0.4, "$0.40"],
+    [0.005, "$0.01"],
+    [0.0012, "<$0.01"],
+    [3, "$3.00"],
+    [1_234.5, "$1,234.50"],
+    [19.999, "$20.00"],
+  ])("%d -> %s", (usd, text) => {
+    expect(formatMoney(usd)).toBe(text);
+  });
+  it("clamps bad input to $0.00", () => {
+    expect(formatMoney(-1)).toBe("$0.00");
+    expect(formatMoney(Number.NaN)).toBe("$0.00");
+  });
+});
+
+describe("formatTokens", () => {
+  it("shows both sides, one side, or nothing", () => {
+    expect(formatTokens(1_200_000, 340_000)).toBe("in 1.2M / out 340k tokens");
+    expect(formatTokens(1_200_000, null)).toBe("in 1.2M tokens");
+    expect(formatTokens(null, 340_000)).toBe("out 340k tokens");
+    expect(formatTokens(null, null)).toBeNull();
+    expect(formatTokens(0, 0)).toBe("in 0 / out 0 tokens");
+  });
+});
+
+describe("formatRate", () => {
+  it("is compact per second", () => {
+    expect(formatRate(1_234)).toBe("1.2k tok/s");
+    expect(formatRate(3.44)).toBe("3.4 tok/s");
+    expect(formatRate(87)).toBe("87 tok/s");
+  });
+});
+
+describe("formatEta", () => {
+  it("says about how long is left", () => {
+    expect(formatEta(80)).toBe("about 1m 20s left");
+    expect(formatEta(45.9)).toBe("about 45s left");
+    expect(formatEta(7_500)).toBe("about 2h 05m left");
+  });
+  it("says almost done under a second, and for bad input", () => {
+    expect(formatEta(0)).toBe("almost done");
+    expect(formatEta(0.4)).toBe("almost done");
+    expect(formatEta(-3)).toBe("almost done");
+    expect(formatEta(Number.NaN)).toBe("almost done");
+  });
+});
+
+describe("formatWhen", () => {
+  it("shows a parseable ISO time in local time", () => {
+    const iso = "2025-01-15T12:00:00Z";
+    expect(formatWhen(iso)).toBe(new Date(Date.UTC(2025, 0, 15, 12)).toLocaleString());
+  });
+  it("is null for text that is not a time", () => {
+    expect(formatWhen("yesterday-ish")).toBeNull();
+    expect(formatWhen("")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Time formatting for the card's meta line. Kept pure (now is passed in) so it
- * is tested without timers and the browser clock is read in one place.
+ * Formatting for the card's text: times, counts, money and rates. Kept pure
+ * (now is passed in, no locale lookups) so it is tested without timers and
+ * reads the same in every browser and in the tests.
  */
 
 function pad2(n: number): string {
@@ -48,4 +49,85 @@ export function formatCheckedAgo(lastCheckedAt: number, now: number): string {
 export function formatLastConfirmed(lastCheckedAt: number, now: number): string {
   if (lastCheckedAt <= 0) return "not confirmed yet, reconnecting\u2026";
   return `last confirmed ${formatDuration(now - lastCheckedAt)} ago, reconnecting\u2026`;
+}
+
+/** Clamps bad input (negative, NaN, Infinity) to 0: formatters never print "NaN" or "-3". */
+function nonNegative(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/**
+ * An integer with thousands separators: `2,000`. Written out rather than
+ * toLocaleString so every browser (and the snapshot tests) prints the same.
+ */
+export function formatCount(n: number): string {
+  return String(Math.round(nonNegative(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+const COMPACT_UNITS = ["", "k", "M", "B", "T"] as const;
+
+/** One decimal below 10 (`1.2`), whole numbers above (`12`, `340`): short and steady. */
+function roundCompact(value: number): number {
+  return value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+}
+
+/**
+ * A compact amount: `950`, `1.2k`, `340k`, `1.2M`. A value that would round to
+ * 1000 of one unit moves up (`999,999` is `1M`, not `1000k`).
+ */
+export function formatCompact(n: number): string {
+  let value = nonNegative(n);
+  let unit = 0;
+  while (unit < COMPACT_UNITS.length - 1 && roundCompact(value) >= 1000) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${roundCompact(value)}${COMPACT_UNITS[unit] ?? ""}`;
+}
+
+/** `1 row`, `2,000 rows`. */
+export function formatRows(n: number): string {
+  return `${formatCount(n)} ${Math.round(nonNegative(n)) === 1 ? "row" : "rows"}`;
+}
+
+/**
+ * US dollars with cents: `$0.42`, `$1,234.50`. A cost above zero but under a
+ * cent shows as `<$0.01` so a tiny job never reads as free.
+ */
+export function formatMoney(usd: number): string {
+  const value = nonNegative(usd);
+  if (value > 0 && value < 0.005) return "<$0.01";
+  const cents = Math.round(value * 100);
+  return `$${formatCount(Math.floor(cents / 100))}.${pad2(cents % 100)}`;
+}
+
+/** `in 1.2M / out 340k tokens`, or just the side that is known; null when neither is. */
+export function formatTokens(input: number | null, output: number | null): string | null {
+  const sides: string[] = [];
+  if (input !== null) sides.push(`in ${formatCompact(input)}`);
+  if (output !== null) sides.push(`out ${formatCompact(output)}`);
+  return sides.length === 0 ? null : `${sides.join(" / ")} tokens`;
+}
+
+/** Throughput: `1.2k tok/s`, `3.4 tok/s`. */
+export function formatRate(tokensPerSecond: number): string {
+  return `${formatCompact(tokensPerSecond)} tok/s`;
+}
+
+/**
+ * Time left: `about 1m 20s left`. "about" because it is the server's estimate;
+ * under a second it says "almost done" rather than "about 0s left".
+ */
+export function formatEta(seconds: number): string {
+  const value = nonNegative(seconds);
+  return value < 1 ? "almost done" : `about ${formatDuration(value * 1000)} left`;
+}
+
+/**
+ * An ISO-8601 timestamp in the reader's local time for tooltips, or null when
+ * it does not parse (a server string is never shown as a date it is not).
+ */
+export function formatWhen(iso: string): string | null {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms).toLocaleString() : null;
 }

@@ -4,7 +4,7 @@ import { CANONICAL_STATUSES } from "./statuses";
 import widget from "./widget";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-const TRAIT_COUNT = 11;
+const TRAIT_COUNT = 16;
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -119,7 +119,7 @@ describe("failure details", () => {
     const details = part("failure-details") as HTMLDetailsElement;
     expect(details.tagName).toBe("DETAILS");
     expect(details.hidden).toBe(false);
-    expect(details.open).toBe(false);
+    expect(details.open).toBe(true); // opened once, on the transition into failed
     expect(details.querySelector("summary")?.textContent).toBe("Why it failed");
     expect(part("failure-reason").textContent).toBe("Out of memory");
     expect(part("metadata-json").tagName).toBe("PRE");
@@ -154,20 +154,40 @@ describe("failure details", () => {
     expect(part("failure-reason").textContent).toBe("Quota");
   });
 
-  it("keeps the user's open state across repaints and is never forced open", () => {
+  it("opens by itself once for a job first drawn failed, then keeps the user's choice", () => {
     const model = new FakeModel({ status: "failed", metadata: { failure_reason: "a" } });
     const { part } = mount(model);
     const details = part("failure-details") as HTMLDetailsElement;
-    expect(details.open).toBe(false);
-    details.open = true;
+    expect(details.open).toBe(true);
+    details.open = false;
     model.set("metadata", { failure_reason: "b" });
     model.set("status", "failed");
+    model.set("error", "blip");
     expect(part("failure-details")).toBe(details);
-    expect(details.open).toBe(true);
-    expect(part("failure-reason").textContent).toBe("b");
-    details.open = false;
-    model.set("metadata", { failure_reason: "c" });
     expect(details.open).toBe(false);
+    expect(part("failure-reason").textContent).toBe("b");
+    details.open = true;
+    model.set("metadata", { failure_reason: "c" });
+    expect(details.open).toBe(true);
+  });
+
+  it("opens when this view sees the job become failed, but not for a reason on another status", () => {
+    const model = new FakeModel({ status: "unknown", metadata: { failure_reason: "Quota" } });
+    const { part } = mount(model);
+    const details = part("failure-details") as HTMLDetailsElement;
+    expect(details.hidden).toBe(false);
+    expect(details.open).toBe(false);
+    model.set("status", "running");
+    expect(details.open).toBe(false);
+    model.set("status", "failed");
+    expect(details.open).toBe(true);
+  });
+
+  it("opens after the first sync of a model that was empty", () => {
+    const model = new FakeModel({}, { empty: true });
+    const { part } = mount(model);
+    model.set("status", "failed");
+    expect((part("failure-details") as HTMLDetailsElement).open).toBe(true);
   });
 });
 
@@ -200,6 +220,30 @@ describe("server text is never markup", () => {
     model.set("metadata", { failure_reason: { message: PAYLOAD } });
     expect(part("message").textContent).toBe(`${PAYLOAD}!`);
     expect(part("failure-reason").textContent).toBe(PAYLOAD);
+    expect(card.querySelector("img, script")).toBeNull();
+    expect((globalThis as Record<string, unknown>)["__pwned"]).toBeUndefined();
+  });
+
+  it("keeps HTML in details, history, cancel_error and the results snippet literal", () => {
+    const model = new FakeModel({
+      status: "running",
+      details: { name: PAYLOAD, model: PAYLOAD, description: PAYLOAD },
+      history: [
+        { status: PAYLOAD, at: NOW - 5_000 },
+        { status: "running", at: NOW - 1_000 },
+      ],
+      cancel_error: PAYLOAD,
+    });
+    const { card, part } = mount(model);
+    expect(part("details").textContent).toBe(`${PAYLOAD} \u00B7 ${PAYLOAD}`);
+    expect(part("details").title).toBe(PAYLOAD);
+    expect(part("timeline-text").textContent).toBe(`${PAYLOAD} 4s \u2192 running 1s`);
+    expect(part("timeline-segment").dataset.status).toBe(PAYLOAD);
+    expect(part("timeline-segment").title).toBe(`${PAYLOAD} 4s`);
+    expect(part("cancel-error").textContent).toBe(PAYLOAD);
+    model.set("results_snippet", PAYLOAD);
+    model.set("status", "succeeded");
+    expect(part("results-snippet").textContent).toBe(PAYLOAD);
     expect(card.querySelector("img, script")).toBeNull();
     expect((globalThis as Record<string, unknown>)["__pwned"]).toBeUndefined();
   });
@@ -331,15 +375,31 @@ describe("cleanup", () => {
     const before = part("elapsed").textContent;
     vi.advanceTimersByTime(10_000);
     expect(part("elapsed").textContent).toBe(before);
+    const timeline = part("timeline-text").textContent;
+    vi.advanceTimersByTime(10_000);
+    expect(part("timeline-text").textContent).toBe(timeline);
     model.set("status", "failed");
     expect(part("status-word").textContent).toBe("Running");
     part("refresh").click();
+    part("cancel").click();
+    expect(part("cancel-confirm").hidden).toBe(true);
+    part("cancel-yes").click();
     expect(model.sent).toEqual([]);
     expect(el.querySelector(".sutro-job-card")).toBeNull();
   }
 
+  const runningWithHistory = (): FakeModel =>
+    new FakeModel({
+      status: "running",
+      started_at: NOW - 5_000,
+      history: [
+        { status: "queued", at: NOW - 5_000 },
+        { status: "running", at: NOW - 2_000 },
+      ],
+    });
+
   it("undoes everything when the signal aborts", () => {
-    const model = new FakeModel({ status: "running", started_at: NOW - 5_000 });
+    const model = runningWithHistory();
     const controller = new AbortController();
     const mounted = mount(model, controller.signal);
     expect(model.listenerCount()).toBe(TRAIT_COUNT);
@@ -348,7 +408,7 @@ describe("cleanup", () => {
   });
 
   it("undoes everything when the returned cleanup is called", () => {
-    const model = new FakeModel({ status: "running", started_at: NOW - 5_000 });
+    const model = runningWithHistory();
     const controller = new AbortController();
     const mounted = mount(model, controller.signal);
     mounted.cleanup();
@@ -368,6 +428,34 @@ describe("cleanup", () => {
     mounted.cleanup();
     expect(vi.getTimerCount()).toBe(0);
     vi.unstubAllGlobals();
+  });
+
+  it("removes every DOM listener it added", () => {
+    const added = new Set<unknown>();
+    const add = vi.spyOn(EventTarget.prototype, "addEventListener").mockImplementation(function (
+      this: EventTarget,
+      type: string,
+      listener: unknown,
+    ) {
+      added.add(listener);
+      void type;
+    });
+    const remove = vi
+      .spyOn(EventTarget.prototype, "removeEventListener")
+      .mockImplementation(function (this: EventTarget, type: string, listener: unknown) {
+        added.delete(listener);
+        void type;
+      });
+    try {
+      const mounted = mount(runningWithHistory());
+      // Refresh, Stop, Cancel, Yes, No, the confirm's Escape and three copy buttons.
+      expect(added.size).toBe(9);
+      mounted.cleanup();
+      expect(added.size).toBe(0);
+    } finally {
+      add.mockRestore();
+      remove.mockRestore();
+    }
   });
 
   it("cleans up at once when rendered with an already-aborted signal", () => {
@@ -416,10 +504,10 @@ describe("two views of one model", () => {
     const model = new FakeModel({ status: "failed", metadata: { failure_reason: "x" } });
     const a = mount(model);
     const b = mount(model);
-    (a.part("failure-details") as HTMLDetailsElement).open = true;
+    (a.part("failure-details") as HTMLDetailsElement).open = false;
     model.set("metadata", { failure_reason: "y" });
-    expect((a.part("failure-details") as HTMLDetailsElement).open).toBe(true);
-    expect((b.part("failure-details") as HTMLDetailsElement).open).toBe(false);
+    expect((a.part("failure-details") as HTMLDetailsElement).open).toBe(false);
+    expect((b.part("failure-details") as HTMLDetailsElement).open).toBe(true);
     b.part("refresh").click();
     expect(model.sent).toEqual([{ type: "refresh" }]);
   });

@@ -1,7 +1,8 @@
 /**
  * anywidget entry point: draws a Sutro job's status card and keeps it in step
  * with the traits Python sets. The JS never writes traits; buttons only send
- * {type: "refresh" | "stop" | "resume"} messages.
+ * {type: "refresh" | "stop" | "resume" | "cancel"} messages (cancel only after
+ * an inline confirm).
  *
  * The stylesheet (widget.css) is built separately and handed to anywidget as
  * `_css` by Python, so this module does not import it.
@@ -14,16 +15,28 @@ import type { RenderProps, TraitName } from "./model";
 function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
   return {
     job_id: [card.paintJobId],
-    status: [card.paintStatus, card.paintControls, card.paintDetails],
+    status: [
+      card.paintStatus,
+      card.paintControls,
+      card.paintDetails,
+      card.paintCancel,
+      card.paintProgress,
+      card.paintResults,
+    ],
     raw_status: [card.paintStatus],
     message: [card.paintMessage],
     metadata: [card.paintDetails],
     error: [card.paintError],
     polling: [card.paintControls],
     started_at: [card.paintClock],
-    finished_at: [card.paintClock],
+    finished_at: [card.paintClock, card.paintTimeline],
     last_checked_at: [card.paintClock],
     stale: [card.paintStatus, card.paintClock],
+    details: [card.paintSummary],
+    progress: [card.paintProgress],
+    history: [card.paintTimeline],
+    cancel_error: [card.paintCancel],
+    results_snippet: [card.paintResults],
   };
 }
 
@@ -44,8 +57,12 @@ export function render({ model, el, signal }: RenderProps): () => void {
   }
   for (const paint of new Set(Object.values(painters).flat())) paint();
 
-  // One timer per view: elapsed and "checked Ns ago" move with the browser clock.
-  lifetime.interval(card.paintClock, 1000);
+  // One timer per view: elapsed, "checked Ns ago" and the open timeline phase
+  // move with the browser clock.
+  lifetime.interval(() => {
+    card.paintClock();
+    card.paintTimeline();
+  }, 1000);
 
   el.append(card.root);
   lifetime.add(() => card.root.remove());

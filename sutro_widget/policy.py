@@ -75,6 +75,9 @@ class PollPolicy:
     #: ("last confirmed 2m ago, reconnecting…"); ``None`` means three
     #: ``max_interval``s, i.e. a few polls that should have succeeded and did not.
     stale_after: float | None = None
+    #: While a live progress stream is open the stream's end triggers a status
+    #: check at once, so polls are only a safety net and come this rarely.
+    streaming_interval: float = 60.0
 
     def __post_init__(self) -> None:
         if not 0 < self.initial_interval <= self.max_interval:
@@ -96,9 +99,19 @@ class PollPolicy:
         return PollState(interval=self.initial_interval)
 
     def after_answer(
-        self, state: PollState, *, changed: bool, final: bool, rand: Random = random.random
+        self,
+        state: PollState,
+        *,
+        changed: bool,
+        final: bool,
+        streaming: bool = False,
+        rand: Random = random.random,
     ) -> Decision:
-        """Decide after a good answer: stop if final, else soon if it changed, else later."""
+        """Decide after a good answer: stop if final, else soon if it changed, else later.
+
+        With ``streaming`` (a progress stream is open) the next poll waits at
+        least ``streaming_interval``.
+        """
         if final:
             return Decision(replace(state, failures=0), None)
         if changed:
@@ -106,7 +119,8 @@ class PollPolicy:
         else:
             interval = min(self.max_interval, state.interval * self.growth)
         spread = 1 + self.jitter * (2 * rand() - 1)
-        return Decision(PollState(interval=interval), interval * spread)
+        wait = max(interval, self.streaming_interval) if streaming else interval
+        return Decision(PollState(interval=interval), wait * spread)
 
     def after_error(
         self, state: PollState, error: SutroError, *, rand: Random = random.random

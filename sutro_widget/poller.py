@@ -32,7 +32,7 @@ import httpx
 from .client import SutroClient
 from .errors import NetworkError, SutroError
 from .policy import PollPolicy, PollState
-from .status import StatusReport
+from .status import JobStatus, StatusReport
 from .streams import STREAM_LIMITS, ProgressStreams
 
 T = TypeVar("T")
@@ -393,8 +393,12 @@ class Poller:
             if isinstance(result, StatusReport):
                 changed = result != watch.last_report
                 watch.last_report = result
+                streaming = self._streams is not None and self._streams.is_streaming(watch)
                 decision = watch.policy.after_answer(
-                    watch.state, changed=changed, final=result.is_final or watch.once
+                    watch.state,
+                    changed=changed,
+                    final=result.is_final or watch.once,
+                    streaming=streaming and result.status is JobStatus.RUNNING,
                 )
             else:
                 decision = watch.policy.after_error(watch.state, result)

@@ -123,3 +123,13 @@ def test_a_job_hour_costs_far_fewer_requests_than_a_fixed_5s_loop() -> None:
 def test_nonsense_settings_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         PollPolicy(**kwargs)
+
+
+def test_an_open_stream_makes_polls_a_rare_safety_net() -> None:
+    policy = PollPolicy(initial_interval=1, max_interval=15, streaming_interval=60, jitter=0)
+    state = policy.start()
+    plain = policy.after_answer(state, changed=True, final=False)
+    streaming = policy.after_answer(state, changed=True, final=False, streaming=True)
+    assert plain.delay == 1
+    assert streaming.delay == 60
+    assert streaming.state == plain.state  # the healthy interval resumes once the stream ends

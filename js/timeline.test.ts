@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeModel, mount } from "./fake-model";
+import { phasesOf, timelineText } from "./timeline";
+
+const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  document.body.replaceChildren();
+});
+
+/** queued 12s, starting 5s, then running for the last 3m 02s (until NOW). */
+const HISTORY = [
+  { status: "queued", at: NOW - 199_000 },
+  { status: "starting", at: NOW - 187_000 },
+  { status: "running", at: NOW - 182_000 },
+];
+
+function segments(card: HTMLElement): HTMLElement[] {
+  return [...card.querySelectorAll<HTMLElement>('[data-testid="timeline-segment"]')];
+}
+
+describe("phasesOf", () => {
+  it("gives each phase the time until the next, and the open last one until end", () => {
+    expect(phasesOf(HISTORY, NOW)).toEqual([
+      { status: "queued", ms: 12_000 },
+      { status: "starting", ms: 5_000 },
+      { status: "running", ms: 182_000 },
+    ]);
+  });
+
+  it("ends with a final status that has no duration", () => {
+    const phases = phasesOf([...HISTORY, { status: "succeeded", at: NOW - 2_000 }], NOW);
+    expect(phases[phases.length - 2]).toEqual({ status: "running", ms: 180_000 });
+    expect(phases[phases.length - 1]).toEqual({ status: "succeeded", ms: null });
+    expect(timelineText(phases)).toBe(
+      "queued 12s \u2192 starting 5s \u2192 running 3m 00s \u2192 succeeded",
+    );
+  });
+
+  it("merges repeats and clamps out-of-order times to 0", () => {
+    expect(
+      phasesOf(
+        [
+          { status: "queued", at: 1_000 },
+          { status: "queued", at: 5_000 },
+          { status: "running", at: 500 },
+        ],
+        10_000,
+      ),
+    ).toEqual([
+      { status: "queued", ms: 0 },
+      { status: "running", ms: 9_500 },
+    ]);
+  });
+});
+
+describe("timeline strip", () => {
+  it("is hidden with fewer than two entries", () => {
+    const model = new FakeModel({ status: "queued" });
+    const { part } = mount(model);
+    expect(part("timeline").hidden).toBe(true);
+    model.set("history", [{ status: "queued", at: NOW - 1_000 }]);
+    expect(part("timeline").hidden).toBe(true);
+    model.set("history", HISTORY.slice(0, 2));
+    expect(part("timeline").hidden).toBe(false);
+    model.setRaw("history", "queued,running");
+    expect(part("timeline").hidden).toBe(true);
+  });
+
+  it("draws one segment per phase, in order, labelled and sized by duration", () => {
+    const { part, card } = mount(new FakeModel({ status: "running", history: HISTORY }));
+    const parts = segments(card);
+    expect(parts.map((s) => s.dataset.status)).toEqual(["queued", "starting", "running"]);
+    expect(parts.map((s) => s.dataset.tone)).toEqual(["waiting", "active", "active"]);
+    expect(parts.map((s) => s.title)).toEqual(["queued 12s", "starting 5s", "running 3m 02s"]);
+    const grow = parts.map((s) => Number(s.style.flexGrow));
+    expect(grow[0]).toBeCloseTo(12 / 199);
+    expect(grow[1]).toBeCloseTo(5 / 199);
+    expect(grow[2]).toBeCloseTo(182 / 199);
+    expect(part("timeline-text").textContent).toBe(
+      "queued 12s \u2192 starting 5s \u2192 running 3m 02s",
+    );
+  });
+
+  it("grows the open last phase with the browser clock", () => {
+    const { part, card } = mount(new FakeModel({ status: "running", history: HISTORY }));
+    const running = segments(card)[2];
+    const before = Number(running?.style.flexGrow);
+    vi.advanceTimersByTime(3_000);
+    expect(part("timeline-text").textContent).toBe(
+      "queued 12s \u2192 starting 5s \u2192 running 3m 05s",
+    );
+    expect(running?.title).toBe("running 3m 05s");
+    expect(Number(running?.style.flexGrow)).toBeGreaterThan(before);
+    expect(segments(card)[2]).toBe(running); // reused, not rebuilt, on a tick
+  });
+
+  it("stops at a final status, and the final entry is a cap without duration", () => {
+    const model = new FakeModel({ status: "running", history: HISTORY });
+    const { part, card } = mount(model);
+    model.set("history", [...HISTORY, { status: "failed", at: NOW }]);
+    model.set("status", "failed");
+    const text = "queued 12s \u2192 starting 5s \u2192 running 3m 02s \u2192 failed";
+    expect(part("timeline-text").textContent).toBe(text);
+    vi.advanceTimersByTime(60_000);
+    expect(part("timeline-text").textContent).toBe(text);
+    const all = segments(card);
+    const last = all[all.length - 1];
+    expect(last?.dataset.final).toBe("true");
+    expect(last?.dataset.tone).toBe("failure");
+    expect(last?.style.flexGrow).toBe("0");
+    expect(segments(card)).toHaveLength(4);
+  });
+
+  it("stops an open last phase at finished_at when history lags the final status", () => {
+    const model = new FakeModel({ status: "running", history: HISTORY });
+    const { part } = mount(model);
+    model.set("finished_at", NOW + 2_000);
+    vi.advanceTimersByTime(30_000);
+    expect(part("timeline-text").textContent).toBe(
+      "queued 12s \u2192 starting 5s \u2192 running 3m 04s",
+    );
+  });
+
+  it("shrinks back to fewer segments when history does", () => {
+    const model = new FakeModel({ status: "running", history: HISTORY });
+    const { card } = mount(model);
+    model.set("history", HISTORY.slice(1));
+    expect(segments(card).map((s) => s.dataset.status)).toEqual(["starting", "running"]);
+  });
+
+  it("gives equal shares when no time has passed yet", () => {
+    const { card } = mount(
+      new FakeModel({
+        history: [
+          { status: "queued", at: NOW },
+          { status: "running", at: NOW },
+        ],
+      }),
+    );
+    expect(segments(card).map((s) => s.style.flexGrow)).toEqual(["1", "1"]);
+  });
+
+  it("hides the strip from screen readers (the text says it) and keeps ticks quiet", () => {
+    const { part } = mount(new FakeModel({ history: HISTORY }));
+    expect(part("timeline").getAttribute("aria-live")).toBe("off");
+    expect(part("timeline-segment").parentElement?.getAttribute("aria-hidden")).toBe("true");
+  });
+});
