@@ -243,6 +243,13 @@ BUILTIN_SCRIPTS: Mapping[str, Script] = {
         Step("running", None, _RUNNING),
         Step("failed", None, _FAILED, FAILURE_METADATA),
     ),
+    # Long enough to watch the progress bar and to press Cancel in the demo.
+    "job-long": (
+        Step("queued", 2, _QUEUED),
+        Step("starting", 3, _STARTING),
+        Step("running", 180, _RUNNING),
+        Step("succeeded", None, _SUCCEEDED),
+    ),
     # Its first progress stream is cut after 3 updates (see BUILTIN_INFO).
     "job-stream-breaks": (
         Step("queued", 1, _QUEUED),
@@ -259,6 +266,7 @@ BUILTIN_INFO: Mapping[str, JobInfo] = {
     "job-unknown": JobInfo("Tag news articles"),
     "job-held": JobInfo("Summarise support tickets (held)"),
     "job-held-fails": JobInfo("Extract invoice fields (held)"),
+    "job-long": JobInfo("Embed the product catalogue", description="Three minutes of rows"),
     "job-stream-breaks": JobInfo("Classify search queries", stream_breaks_after=3),
 }
 

@@ -41,6 +41,7 @@ def test_demo_notebook_runs_and_its_waiting_job_succeeds(tmp_path: Path) -> None
     )
     assert "talking to http://127.0.0.1:" in printed
     assert "final status: succeeded" in printed
+    assert "statuses seen: [" in printed and "'succeeded']" in printed
     widgets = [
         o
         for c in notebook.cells
@@ -48,7 +49,7 @@ def test_demo_notebook_runs_and_its_waiting_job_succeeds(tmp_path: Path) -> None
         for o in c.outputs
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
-    assert len(widgets) == 6
+    assert len(widgets) == 7
     # Frontends without widgets get a readable line and an HTML snapshot.
     assert all(w["data"]["text/plain"].startswith("JobStatusWidget(job_id=") for w in widgets)
     assert all('class="sutro-job-card-snapshot"' in w["data"]["text/html"] for w in widgets)

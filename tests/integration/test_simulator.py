@@ -155,6 +155,14 @@ TIMED_SCRIPTS: dict[str, list[Stage]] = {
         (10_000, *CANCELLED),
     ],
     "job-unknown": [(0, *QUEUED), (0.99, *QUEUED), (1, *PAUSED), (100_000, *PAUSED)],
+    "job-long": [
+        (0, *QUEUED),
+        (2, *STARTING),
+        (5, *RUNNING),
+        (184.99, *RUNNING),
+        (185, *SUCCEEDED),
+        (10_000, *SUCCEEDED),
+    ],
     # Its status story is plain; what breaks is its first progress stream
     # (tests/integration/test_simulator_jobs_api.py).
     "job-stream-breaks": [
