@@ -183,14 +183,9 @@ class JobStatusWidget(anywidget.AnyWidget):
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
             while True:
-                if JobStatus(self.status).is_final:
-                    return self.status
-                if self._fatal is not None:
-                    raise self._fatal
-                if not self.polling:
-                    raise RuntimeError(
-                        f"Job {self.job_id!r} is not being polled: call start() before wait()."
-                    )
+                final = self._final_or_raise()
+                if final is not None:
+                    return final
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     raise TimeoutError(
@@ -205,14 +200,9 @@ class JobStatusWidget(anywidget.AnyWidget):
         polling, or ``RuntimeError`` when polling is stopped.
         """
         with self._changed:
-            if JobStatus(self.status).is_final:
-                return self.status
-            if self._fatal is not None:
-                raise self._fatal
-            if not self.polling:
-                raise RuntimeError(
-                    f"Job {self.job_id!r} is not being polled: call start() before wait_async()."
-                )
+            final = self._final_or_raise()
+            if final is not None:
+                return final
         future = self._events.add_waiter()
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
@@ -222,6 +212,18 @@ class JobStatusWidget(anywidget.AnyWidget):
             ) from None
         finally:
             self._events.discard_waiter(future)
+
+    def _final_or_raise(self) -> str | None:
+        """The final status if reached; raise if waiting can never end; else ``None``."""
+        if JobStatus(self.status).is_final:
+            return self.status
+        if self._fatal is not None:
+            raise self._fatal
+        if not self.polling:
+            raise RuntimeError(
+                f"Job {self.job_id!r} is not being polled: call start() before waiting for it."
+            )
+        return None
 
     def on_change(self, callback: StatusCallback) -> StatusCallback:
         """Call ``callback(status)`` on the poller thread whenever the status changes.
