@@ -146,6 +146,7 @@ describe("formatTokens", () => {
     expect(formatTokens(1_200_000, 340_000)).toBe("in 1.2M / out 340k tokens");
     expect(formatTokens(1_200_000, null)).toBe("in 1.2M tokens");
     expect(formatTokens(null, 340_000)).toBe("out 340k tokens");
+    expect(formatTokens(0, 0)).toBeNull();
     expect(formatTokens(null, null)).toBeNull();
     expect(formatTokens(0, 0)).toBe("in 0 / out 0 tokens");
   });

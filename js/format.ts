@@ -103,9 +103,10 @@ export function formatMoney(usd: number): string {
 
 /** `in 1.2M / out 340k tokens`, or just the side that is known; null when neither is. */
 export function formatTokens(input: number | null, output: number | null): string | null {
+  // Zero tokens before the job has run says nothing worth the space.
   const sides: string[] = [];
-  if (input !== null) sides.push(`in ${formatCompact(input)}`);
-  if (output !== null) sides.push(`out ${formatCompact(output)}`);
+  if (input !== null && input > 0) sides.push(`in ${formatCompact(input)}`);
+  if (output !== null && output > 0) sides.push(`out ${formatCompact(output)}`);
   return sides.length === 0 ? null : `${sides.join(" / ")} tokens`;
 }
 
