@@ -148,7 +148,6 @@ describe("formatTokens", () => {
     expect(formatTokens(null, 340_000)).toBe("out 340k tokens");
     expect(formatTokens(0, 0)).toBeNull();
     expect(formatTokens(null, null)).toBeNull();
-    expect(formatTokens(0, 0)).toBe("in 0 / out 0 tokens");
   });
 });
 
