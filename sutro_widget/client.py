@@ -87,11 +87,13 @@ class SutroClient:
         api_key: str | None = None,
         base_url: str | None = None,
         *,
-        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | float | None = None,
     ) -> None:
         settings = resolve_settings(api_key=api_key, base_url=base_url)
         self.base_url = settings.base_url
         self._api_key = settings.api_key
+        if timeout is None:
+            timeout = DEFAULT_TIMEOUT
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._sync_http: httpx.Client | None = None
 

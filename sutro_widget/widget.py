@@ -118,10 +118,7 @@ class JobStatusWidget(anywidget.AnyWidget):
         job_id = check_job_id(job_id)
         # Resolve (and validate) key and URL before any trait exists, so a bad
         # URL is a ValueError at the call site, not a message on a dead card.
-        if timeout is None:
-            self._client = SutroClient(api_key=api_key, base_url=base_url)
-        else:
-            self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
+        self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
         self._poller = poller or default_poller()
         self._policy = policy or PollPolicy()
         self._watch: Watch | None = None
