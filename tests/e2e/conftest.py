@@ -21,11 +21,11 @@ from .harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FRONTENDS,
-    RECORD_STATUSES_INIT_SCRIPT,
     STATIC_JS,
     Frontend,
     JupyterServer,
     OpenCard,
+    browser_page,
     open_notebook,
     run_all_cells,
     running_server,
@@ -93,14 +93,10 @@ def page(browser: Browser, jupyter: JupyterServer) -> Iterator[Page]:
     Afterwards the context is closed and the server's kernels are shut down, so
     the next test starts from a clean slate on the same server.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=2)
-    context.set_default_timeout(20_000)
     try:
-        new_page = context.new_page()
-        new_page.add_init_script(RECORD_STATUSES_INIT_SCRIPT)
-        yield new_page
+        with browser_page(browser) as new_page:
+            yield new_page
     finally:
-        context.close()
         jupyter.shutdown_kernels()
 
 

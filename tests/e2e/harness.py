@@ -25,13 +25,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import nbformat
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 #: The two frontends every browser test runs in.
@@ -128,12 +128,36 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def jupyter_state_env(base: Path) -> dict[str, str]:
+#: Lab user settings every test server gets: no "Jupyter news?" popup.
+NOTIFICATION_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def write_lab_settings(settings_dir: Path, settings: Mapping[str, Mapping[str, object]]) -> None:
+    """Write JupyterLab user settings files under ``settings_dir``.
+
+    Keys name a plugin's file without its suffix, e.g.
+    ``"@jupyterlab/apputils-extension/themes"``; values are the settings it holds.
+    """
+    for plugin, values in settings.items():
+        path = settings_dir / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(dict(values)), encoding="utf-8")
+
+
+def jupyter_state_env(
+    base: Path, lab_settings: Mapping[str, Mapping[str, object]] | None = None
+) -> dict[str, str]:
     """Environment variables that keep every bit of Jupyter state under ``base``.
 
     The installed labextensions (jupyterlab_widgets, anywidget) live under
     ``sys.prefix``, which Jupyter searches whatever ``JUPYTER_DATA_DIR`` says.
-    Also writes the settings file that silences the "Jupyter news?" popup.
+    Also writes the settings file that silences the "Jupyter news?" popup, and
+    any further ``lab_settings`` (see :func:`write_lab_settings`).
     """
     dirs = {
         "JUPYTER_CONFIG_DIR": base / "config",
@@ -145,10 +169,8 @@ def jupyter_state_env(base: Path) -> dict[str, str]:
     }
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
-    notification = dirs["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True, exist_ok=True)
-    (notification / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    write_lab_settings(
+        dirs["JUPYTERLAB_SETTINGS_DIR"], {**NOTIFICATION_SETTINGS, **(lab_settings or {})}
     )
     return {name: str(path) for name, path in dirs.items()}
 
@@ -165,6 +187,8 @@ class JupyterServer:
     frontend: Frontend
     base: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Extra JupyterLab user settings (e.g. a theme), see :func:`write_lab_settings`.
+    lab_settings: dict[str, dict[str, object]] = field(default_factory=dict)
     port: int = 0
     token: str = field(default_factory=lambda: secrets.token_hex(24), repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -211,7 +235,7 @@ class JupyterServer:
         ``SUTRO_API_URL`` / ``SUTRO_API_KEY`` (in ``extra_env``) reach the widget.
         """
         env = dict(os.environ)
-        env.update(jupyter_state_env(self.base))
+        env.update(jupyter_state_env(self.base, self.lab_settings))
         previous = env.get("PYTHONPATH")
         env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + previous if previous else "")
         env["PYTHONUNBUFFERED"] = "1"
@@ -233,11 +257,16 @@ class JupyterServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_until_ready()
+        try:
+            self.wait_until_ready()
+        except E2EFailure:
+            self.stop()
+            raise
         return self
 
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    def wait_until_ready(self, timeout_s: float = SERVER_START_TIMEOUT_S) -> None:
+        """Wait until ``/api/status`` answers 200; raise :class:`E2EFailure` with the log if not."""
+        deadline = time.monotonic() + timeout_s
         last_problem = "no answer yet"
         while time.monotonic() < deadline:
             assert self.process is not None
@@ -254,10 +283,9 @@ class JupyterServer:
             except (urllib.error.URLError, OSError) as exc:
                 last_problem = str(exc)
             time.sleep(0.2)
-        self.stop()
         raise E2EFailure(
             f"jupyter {self.frontend} did not answer /api/status within "
-            f"{SERVER_START_TIMEOUT_S:.0f} s ({last_problem}).\n{self.log_tail()}"
+            f"{timeout_s:.0f} s ({last_problem}).\n{self.log_tail()}"
         )
 
     def api_url(self, path: str) -> str:
@@ -321,10 +349,15 @@ class JupyterServer:
 
 @contextlib.contextmanager
 def running_server(
-    frontend: Frontend, base: Path, extra_env: dict[str, str]
+    frontend: Frontend,
+    base: Path,
+    extra_env: dict[str, str],
+    lab_settings: dict[str, dict[str, object]] | None = None,
 ) -> Iterator[JupyterServer]:
     """A started :class:`JupyterServer` that is stopped however the block ends."""
-    server = JupyterServer(frontend=frontend, base=base, extra_env=extra_env)
+    server = JupyterServer(
+        frontend=frontend, base=base, extra_env=extra_env, lab_settings=dict(lab_settings or {})
+    )
     try:
         yield server.start()
     finally:
@@ -367,6 +400,22 @@ def widget_cell(job_id: str) -> str:
 
 
 # -- driving the page -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context that records every status a card shows.
+
+    The context is closed however the block ends; nothing on the page is saved.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=2)
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        page.add_init_script(RECORD_STATUSES_INIT_SCRIPT)
+        yield page
+    finally:
+        context.close()
 
 
 def seconds(value: float) -> float:
@@ -531,6 +580,21 @@ def wait_for_status(
         check,
         extra=lambda: f"the simulator says the job is: {job_state()}",
     )
+
+
+def ensure_details_open(page: Page, server: JupyterServer, details: Locator, what: str) -> None:
+    """Make sure the ``<details>`` section ``details`` is open, clicking its summary only if not.
+
+    A failed job's section opens by itself when the card sees the failure; a
+    click then would close it again, so the summary is clicked only while closed.
+    """
+
+    def opened() -> None:
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+        expect(details).to_have_attribute("open", "", timeout=seconds(STATE_TIMEOUT_S))
+
+    wait_for(page, server, f"{what} to be open", opened)
 
 
 def is_subsequence(wanted: Sequence[str], seen: Sequence[str]) -> bool:
