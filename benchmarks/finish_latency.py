@@ -148,7 +148,8 @@ def run(jobs: int, spread: float, seed: int) -> dict[str, Any]:
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        "| way | finish seen after: median | worst | vs SDK (median) | requests / job-hour | vs SDK |",
+        "| way | finish seen after: median | worst | vs SDK (median) "
+        "| requests / job-hour | vs SDK |",
         "|---|---|---|---|---|---|",
     ]
     for name, f in results["ways"].items():
