@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 import pytest
 
 from sutro_widget import PollPolicy
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import Simulator
+
+T = TypeVar("T")
 
 #: Fast enough that a test never waits long for a poll, slow enough not to spin.
 FAST = PollPolicy(initial_interval=0.05, max_interval=0.2, error_initial=0.05, error_max=0.2)
@@ -55,3 +60,13 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {what}")
         threading.Event().wait(0.01)
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own.
+
+    The browser tests' Playwright session keeps an event loop running on the
+    main thread for the whole test run, where ``asyncio.run`` would refuse.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 
@@ -11,7 +10,7 @@ import pytest
 from sutro_widget import JobStatusWidget
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import FAST, wait_for
+from tests.conftest import FAST, run_coroutine, wait_for
 
 
 def card(sim: Simulator, job_id: str, poller: Poller) -> JobStatusWidget:
@@ -91,7 +90,7 @@ def test_wait_async_returns_the_final_status(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     w = card(sim, fresh_id("job-fails"), poller)
-    assert asyncio.run(w.wait_async(timeout=15)) == "failed"
+    assert run_coroutine(w.wait_async(timeout=15)) == "failed"
 
 
 def test_wait_async_times_out_and_raises_the_fatal_error(
@@ -99,10 +98,10 @@ def test_wait_async_times_out_and_raises_the_fatal_error(
 ) -> None:
     held = card(sim, fresh_id("job-held"), poller)
     with pytest.raises(TimeoutError, match="still"):
-        asyncio.run(held.wait_async(timeout=0.2))
+        run_coroutine(held.wait_async(timeout=0.2))
     missing = card(sim, "no-such-job", poller)
     from sutro_widget import JobNotFoundError
 
     with pytest.raises(JobNotFoundError):
-        asyncio.run(missing.wait_async(timeout=10))
+        run_coroutine(missing.wait_async(timeout=10))
     held.close()

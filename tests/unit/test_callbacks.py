@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from sutro_widget.callbacks import JobEvents
+from tests.conftest import run_coroutine
 
 
 def test_change_callbacks_see_every_change_and_errors_are_logged(
@@ -49,7 +50,7 @@ def test_async_waiter_is_settled_from_another_thread() -> None:
         threading.Timer(0.05, events.completed, args=("failed",)).start()
         return await asyncio.wait_for(future, 5)
 
-    assert asyncio.run(scenario()) == "failed"
+    assert run_coroutine(scenario()) == "failed"
 
 
 def test_async_waiter_gets_the_failure() -> None:
@@ -61,4 +62,4 @@ def test_async_waiter_gets_the_failure() -> None:
         await asyncio.wait_for(future, 5)
 
     with pytest.raises(PermissionError):
-        asyncio.run(scenario())
+        run_coroutine(scenario())
