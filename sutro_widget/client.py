@@ -45,6 +45,9 @@ MAX_BODY_BYTES = 1024 * 1024
 STREAM_TIMEOUT = httpx.Timeout(10.0, connect=5.0, read=90.0)
 #: One progress update is a small JSON object; a longer line is not one.
 MAX_STREAM_LINE = 64 * 1024
+#: Raised before any answer arrives when a pooled connection was closed by the
+#: server while idle (load balancers do this): worth exactly one retry.
+_STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 #: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
 MAX_JOB_ID_LENGTH = 256
 
@@ -217,7 +220,12 @@ class SutroClient:
         if self._sync_http is None:
             self._sync_http = httpx.Client(follow_redirects=False, timeout=self._timeout)
         try:
-            response = self._sync_http.send(request, stream=True, follow_redirects=False)
+            try:
+                response = self._sync_http.send(request, stream=True, follow_redirects=False)
+            except _STALE_CONNECTION:
+                # A kept-alive connection the server had already closed: every
+                # request here is a GET, so ask once more on a fresh connection.
+                response = self._sync_http.send(request, stream=True, follow_redirects=False)
             try:
                 body = _read_capped(response.iter_bytes(), response)
             finally:
@@ -230,7 +238,10 @@ class SutroClient:
         self, request: httpx.Request, http: httpx.AsyncClient
     ) -> tuple[int, httpx.Headers, bytes]:
         try:
-            response = await http.send(request, stream=True, follow_redirects=False)
+            try:
+                response = await http.send(request, stream=True, follow_redirects=False)
+            except _STALE_CONNECTION:  # see _send_sync
+                response = await http.send(request, stream=True, follow_redirects=False)
             try:
                 body = await _read_capped_async(response)
             finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -94,3 +95,40 @@ def test_a_hung_server_times_out_instead_of_hanging(silent_server: str) -> None:
         pytest.raises(NetworkError, match="No answer"),
     ):
         client.get_status("job-1")
+
+
+@pytest.fixture
+def closes_first_connection() -> Iterator[tuple[str, list[int]]]:
+    """A server that drops its first connection unanswered (a stale keep-alive), then answers."""
+    body = b'{"job_status": "running", "message": "ok", "metadata": {}}'
+    served: list[int] = []
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def serve() -> None:
+        for number in (1, 2):
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(65536)
+                served.append(number)
+                if number == 2:
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                    )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}", served
+    server.close()
+
+
+def test_a_connection_closed_before_answering_is_retried_once(
+    closes_first_connection: tuple[str, list[int]],
+) -> None:
+    url, served = closes_first_connection
+    with SutroClient(api_key="k", base_url=url, timeout=5) as client:
+        report = client.get_status("job-1")
+    assert report.raw_status == "running"
+    assert served == [1, 2]
