@@ -17,7 +17,7 @@ import { buildProgress } from "./progress";
 import { buildResults } from "./results";
 import { isFinal, lookFor, statusWord } from "./statuses";
 import { buildSummary } from "./summary";
-import { buildTimeline } from "./timeline";
+import { buildTimeline, withServerTimes } from "./timeline";
 
 /**
  * The card's DOM and one painter per part. Painters read the model when
@@ -206,7 +206,8 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
     paintTimeline() {
       // An open last phase stops where the card saw the job finish, like elapsed.
       const finishedAt = readNumber(model, "finished_at");
-      timeline.paint(readHistory(model), finishedAt > 0 ? finishedAt : Date.now());
+      const history = withServerTimes(readHistory(model), readObject(model, "details"));
+      timeline.paint(history, finishedAt > 0 ? finishedAt : Date.now());
     },
     paintCancel() {
       cancel.paint(readString(model, "status"), readString(model, "cancel_error"));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "./fake-model";
-import { phasesOf, timelineText } from "./timeline";
+import { phasesOf, timelineText, withServerTimes } from "./timeline";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -151,5 +151,54 @@ describe("timeline strip", () => {
     const { part } = mount(new FakeModel({ history: HISTORY }));
     expect(part("timeline").getAttribute("aria-live")).toBe("off");
     expect(part("timeline-segment").parentElement?.getAttribute("aria-hidden")).toBe("true");
+  });
+});
+
+describe("withServerTimes", () => {
+  const at = (iso: string): number => Date.parse(iso);
+
+  it("puts the unseen queue before a job first seen running, ending at its start", () => {
+    const history = [{ status: "running", at: at("2026-01-01T10:00:00Z") }];
+    const details = {
+      datetime_created: "2026-01-01T09:00:00Z",
+      datetime_started: "2026-01-01T09:10:00Z",
+    };
+    expect(withServerTimes(history, details)).toEqual([
+      { status: "queued", at: at("2026-01-01T09:00:00Z") },
+      { status: "running", at: at("2026-01-01T09:10:00Z") },
+    ]);
+    expect(timelineText(phasesOf(withServerTimes(history, details), at("2026-01-01T10:00:00Z")))).toBe(
+      "queued 10m 00s \u2192 running 50m 00s",
+    );
+  });
+
+  it("starts a first-seen waiting phase at the creation time", () => {
+    const history = [
+      { status: "queued", at: at("2026-01-01T10:00:00Z") },
+      { status: "running", at: at("2026-01-01T10:05:00Z") },
+    ];
+    const result = withServerTimes(history, { datetime_created: "2026-01-01T09:59:00Z" });
+    expect(result[0]).toEqual({ status: "queued", at: at("2026-01-01T09:59:00Z") });
+    expect(result).toHaveLength(2);
+  });
+
+  it("ignores missing, unparseable or later server times", () => {
+    const history = [{ status: "running", at: at("2026-01-01T10:00:00Z") }];
+    expect(withServerTimes(history, {})).toBe(history);
+    expect(withServerTimes(history, { datetime_created: "yesterday-ish" })).toBe(history);
+    expect(withServerTimes(history, { datetime_created: "2026-01-01T11:00:00Z" })).toBe(history);
+    expect(withServerTimes([], { datetime_created: "2026-01-01T09:00:00Z" })).toEqual([]);
+  });
+
+  it("keeps the observed running start when the server's start time is not usable", () => {
+    const history = [{ status: "running", at: at("2026-01-01T10:00:00Z") }];
+    const result = withServerTimes(history, {
+      datetime_created: "2026-01-01T09:00:00Z",
+      datetime_started: "2026-01-01T10:30:00Z",
+    });
+    expect(result).toEqual([
+      { status: "queued", at: at("2026-01-01T09:00:00Z") },
+      { status: "running", at: at("2026-01-01T10:00:00Z") },
+    ]);
   });
 });

@@ -35,6 +35,41 @@ export function phasesOf(history: HistoryEntry[], end: number): Phase[] {
   });
 }
 
+/** Phases a job goes through before it runs: the server's start time ends them. */
+const BEFORE_RUNNING = new Set(["pending", "submitted", "queued", "starting"]);
+
+function epochMs(value: unknown): number | null {
+  if (typeof value !== "string" || value === "") return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * The observed history, completed with the server's own timestamps (from the
+ * `details` trait) for the part this card did not see: a card opened on a job
+ * that has run for an hour still shows how long it queued and how long it has
+ * run. `datetime_created` starts the first phase; when the card first saw the
+ * job already running, a `queued` phase is put before it, ending at
+ * `datetime_started`. Times that make no sense (missing, unparseable, or not
+ * before what was observed) are ignored.
+ */
+export function withServerTimes(
+  history: HistoryEntry[],
+  details: Record<string, unknown>,
+): HistoryEntry[] {
+  const first = history[0];
+  const created = epochMs(details.datetime_created);
+  if (first === undefined || created === null || created >= first.at) return history;
+  const rest = history.slice(1);
+  if (BEFORE_RUNNING.has(first.status)) return [{ status: first.status, at: created }, ...rest];
+  const started = epochMs(details.datetime_started);
+  const runningFrom =
+    first.status === "running" && started !== null && started >= created && started < first.at
+      ? started
+      : first.at;
+  return [{ status: "queued", at: created }, { status: first.status, at: runningFrom }, ...rest];
+}
+
 /** `queued 12s`, or just `succeeded` for the final status. */
 export function phaseLabel(phase: Phase): string {
   return phase.ms === null ? phase.status : `${phase.status} ${formatDuration(phase.ms)}`;

@@ -32,7 +32,7 @@ function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
     finished_at: [card.paintClock, card.paintTimeline],
     last_checked_at: [card.paintClock],
     stale: [card.paintStatus, card.paintClock],
-    details: [card.paintSummary],
+    details: [card.paintSummary, card.paintTimeline],
     progress: [card.paintProgress],
     history: [card.paintTimeline],
     cancel_error: [card.paintCancel],
