@@ -6,11 +6,10 @@ more of the server's document than it needs. Knows nothing of HTTP.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .errors import ProtocolError
-from .status import excerpt
+from .status import excerpt, load_json
 
 #: The job fields the card shows (see the API reference); everything else is dropped.
 DETAIL_FIELDS = (
@@ -32,14 +31,7 @@ _PLAIN = (str, int, float, bool, type(None))
 
 def parse_details_body(body: bytes, *, status_code: int = 200) -> dict[str, Any]:
     """Parse a details answer: ``{"job": {...}}`` -> the known fields of ``job``."""
-    try:
-        document = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise ProtocolError(
-            f"The job details (HTTP {status_code}) were not JSON.",
-            status_code=status_code,
-            excerpt=excerpt(body),
-        ) from exc
+    document = load_json(body, what="The job details answer", status_code=status_code)
     job = document.get("job") if isinstance(document, dict) else None
     if not isinstance(job, dict):
         raise ProtocolError(

@@ -87,15 +87,20 @@ def parse_status_body(body: bytes, *, job_id: str, status_code: int = 200) -> St
     Raises :class:`ProtocolError` (with the HTTP status and a short excerpt)
     for anything that is not JSON or not a status answer, never anything else.
     """
+    document = load_json(body, what="The server's answer", status_code=status_code)
+    return parse_status_document(document, job_id=job_id, status_code=status_code)
+
+
+def load_json(body: bytes, *, what: str, status_code: int) -> object:
+    """Decode a JSON body, or raise :class:`ProtocolError` naming ``what`` and an excerpt."""
     try:
-        document = json.loads(body)
+        return json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(
-            f"The server's answer (HTTP {status_code}) was not JSON: {excerpt(body)!r}",
+            f"{what} (HTTP {status_code}) was not JSON: {excerpt(body)!r}",
             status_code=status_code,
             excerpt=excerpt(body),
         ) from exc
-    return parse_status_document(document, job_id=job_id, status_code=status_code)
 
 
 def parse_status_document(document: object, *, job_id: str, status_code: int = 200) -> StatusReport:

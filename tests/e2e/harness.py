@@ -34,6 +34,8 @@ import nbformat
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from sutro_widget.simulator import Simulator
+
 #: The two frontends every browser test runs in.
 Frontend = Literal["lab", "notebook7"]
 FRONTENDS: tuple[Frontend, ...] = ("lab", "notebook7")
@@ -610,3 +612,25 @@ def save_card_screenshot(card: Locator, filename: str) -> Path:
     card.scroll_into_view_if_needed()
     card.screenshot(path=str(path), animations="disabled", caret="hide")
     return path
+
+
+def see_status(
+    shown: OpenCard, simulator: Simulator, server: JupyterServer, status: str, word: str
+) -> None:
+    """Wait until ``shown``'s card shows ``status``; on timeout, say what the simulator says."""
+    wait_for_status(
+        shown.page,
+        server,
+        shown.card,
+        status,
+        word,
+        lambda: f"{simulator.status_of(shown.job_id)}, {simulator.rows_done(shown.job_id)} rows",
+    )
+
+
+def advance_and_see(
+    shown: OpenCard, simulator: Simulator, server: JupyterServer, status: str, word: str
+) -> None:
+    """Move a held simulator job one step to ``status``, then wait until the card shows it."""
+    assert simulator.advance(shown.job_id) == status
+    see_status(shown, simulator, server, status, word)

@@ -20,12 +20,13 @@ from .harness import (
     Frontend,
     JupyterServer,
     OpenCard,
+    advance_and_see,
     is_subsequence,
     save_card_screenshot,
     seconds,
+    see_status,
     statuses_of,
     wait_for,
-    wait_for_status,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -42,19 +43,14 @@ def test_held_job_goes_queued_running_succeeded(
     shown = open_card("job-held")
     page, card, job_id = shown.page, shown.card, shown.job_id
 
-    def job_state() -> str:
-        return simulator.status_of(job_id)
-
     expect(card).to_have_attribute("role", "status")
-    wait_for_status(page, jupyter, card, "queued", "Queued", job_state)
+    see_status(shown, simulator, jupyter, "queued", "Queued")
     expect(card.get_by_test_id("message")).to_have_text("Waiting in queue")
 
-    assert simulator.advance(job_id) == "running"
-    wait_for_status(page, jupyter, card, "running", "Running", job_state)
+    advance_and_see(shown, simulator, jupyter, "running", "Running")
     save_card_screenshot(card, f"running-{frontend}.png")
 
-    assert simulator.advance(job_id) == "succeeded"
-    wait_for_status(page, jupyter, card, "succeeded", "Succeeded", job_state)
+    advance_and_see(shown, simulator, jupyter, "succeeded", "Succeeded")
     expect(card.get_by_test_id("message")).to_have_text("Job completed successfully")
     expect(card.get_by_test_id("error")).to_be_hidden()
     expect(card.get_by_test_id("failure-details")).to_be_hidden()
@@ -76,17 +72,12 @@ def test_failed_job_shows_why_it_failed(
     shown = open_card("job-held-fails")
     page, card, job_id = shown.page, shown.card, shown.job_id
 
-    def job_state() -> str:
-        return simulator.status_of(job_id)
-
-    wait_for_status(page, jupyter, card, "queued", "Queued", job_state)
-    assert simulator.advance(job_id) == "running"
-    wait_for_status(page, jupyter, card, "running", "Running", job_state)
+    see_status(shown, simulator, jupyter, "queued", "Queued")
+    advance_and_see(shown, simulator, jupyter, "running", "Running")
     details = card.get_by_test_id("failure-details")
     expect(details).to_be_hidden()
 
-    assert simulator.advance(job_id) == "failed"
-    wait_for_status(page, jupyter, card, "failed", "Failed", job_state)
+    advance_and_see(shown, simulator, jupyter, "failed", "Failed")
 
     reason = details.get_by_test_id("failure-reason")
     metadata_json = details.get_by_test_id("metadata-json")

@@ -19,11 +19,12 @@ from .harness import (
     Frontend,
     JupyterServer,
     OpenCard,
+    advance_and_see,
     is_subsequence,
     save_card_screenshot,
     seconds,
+    see_status,
     statuses_of,
-    wait_for_status,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -36,16 +37,12 @@ def test_progress_bar_advances_and_reaches_100_percent_with_the_job(
     frontend: Frontend,
 ) -> None:
     shown = open_card("job-held")
-    page, card, job_id = shown.page, shown.card, shown.job_id
+    card, job_id = shown.card, shown.job_id
     total = simulator.num_rows(job_id)
 
-    def job_state() -> str:
-        return f"{simulator.status_of(job_id)}, {simulator.rows_done(job_id)} rows"
-
-    wait_for_status(page, jupyter, card, "queued", "Queued", job_state)
+    see_status(shown, simulator, jupyter, "queued", "Queued")
     expect(card.get_by_test_id("details")).to_contain_text("rows", timeout=seconds(20))
-    simulator.advance(job_id)
-    wait_for_status(page, jupyter, card, "running", "Running", job_state)
+    advance_and_see(shown, simulator, jupyter, "running", "Running")
 
     bar = card.get_by_test_id("progress-bar")
     text = card.get_by_test_id("progress-text")
@@ -57,8 +54,8 @@ def test_progress_bar_advances_and_reaches_100_percent_with_the_job(
     expect(bar).to_have_attribute("aria-valuemax", str(total))
     save_card_screenshot(card, f"progress-{frontend}.png")
 
-    simulator.advance(job_id)  # succeeded: the stream ends and the card checks at once
-    wait_for_status(page, jupyter, card, "succeeded", "Succeeded", job_state)
+    # Succeeded: the stream ends and the card checks the status at once.
+    advance_and_see(shown, simulator, jupyter, "succeeded", "Succeeded")
     expect(text).to_contain_text("100%", timeout=timeout)
     expect(bar).to_have_attribute("aria-valuenow", str(total), timeout=timeout)
     expect(card.get_by_test_id("results-snippet")).to_contain_text("get_job_results")
@@ -74,12 +71,8 @@ def test_cancel_confirm_then_cancelling_then_cancelled(
     shown = open_card("job-held")
     page, card, job_id = shown.page, shown.card, shown.job_id
 
-    def job_state() -> str:
-        return simulator.status_of(job_id)
-
-    wait_for_status(page, jupyter, card, "queued", "Queued", job_state)
-    simulator.advance(job_id)
-    wait_for_status(page, jupyter, card, "running", "Running", job_state)
+    see_status(shown, simulator, jupyter, "queued", "Queued")
+    advance_and_see(shown, simulator, jupyter, "running", "Running")
 
     cancel = card.get_by_test_id("cancel")
     confirm = card.get_by_test_id("cancel-confirm")
@@ -92,13 +85,13 @@ def test_cancel_confirm_then_cancelling_then_cancelled(
 
     cancel.click()
     card.get_by_test_id("cancel-yes").click()
-    wait_for_status(page, jupyter, card, "cancelling", "Cancelling", job_state)
+    see_status(shown, simulator, jupyter, "cancelling", "Cancelling")
     assert simulator.status_of(job_id) == "cancelling"
     expect(cancel).to_be_hidden()
     save_card_screenshot(card, f"cancelling-{frontend}.png")
 
-    simulator.advance(job_id)  # a held job stays in cancelling until told
-    wait_for_status(page, jupyter, card, "cancelled", "Cancelled", job_state)
+    # A held job stays in cancelling until told.
+    advance_and_see(shown, simulator, jupyter, "cancelled", "Cancelled")
     expect(cancel).to_be_hidden()
     seen = statuses_of(page, job_id)
     assert is_subsequence(["running", "cancelling", "cancelled"], seen), seen
