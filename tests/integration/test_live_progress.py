@@ -73,7 +73,7 @@ def test_progress_advances_and_reaches_the_total_with_the_job(
     assert len(set(seen)) >= 3, f"progress did not advance in steps: {seen}"
 
 
-def test_a_finished_job_shows_as_finished_within_a_second_of_its_stream_ending(
+def test_a_finished_job_shows_as_finished_when_its_stream_ends_not_at_the_next_poll(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
@@ -87,7 +87,10 @@ def test_a_finished_job_shows_as_finished_within_a_second_of_its_stream_ending(
     )
     polls_before = sim.request_count(job_id)
     sim.advance(job_id)  # the job succeeds; its stream ends
-    wait_for(lambda: w.status == "succeeded", timeout=1.0, what="succeeded within a second")
+    # Polls are a minute apart, so only the stream's end can explain seeing it
+    # this soon. (How soon is measured in benchmarks/finish_latency.py, not here:
+    # a wall-clock bound in a test would only measure how busy the machine is.)
+    wait_for(lambda: w.status == "succeeded", timeout=10, what="succeeded long before a poll")
     assert sim.request_count(job_id) == polls_before + 1  # one status check, right away
 
 
