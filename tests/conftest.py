@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from sutro_widget import PollPolicy
+from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import Simulator
 
@@ -70,3 +70,15 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     """
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def make_card(
+    sim: Simulator, job_id: str, poller: Poller, *, v1: bool = True, **options: Any
+) -> JobStatusWidget:
+    """A card on ``sim`` (current API, or legacy with ``v1=False``) polling fast on ``poller``.
+
+    ``options`` go to :class:`JobStatusWidget` (``policy`` overrides :data:`FAST`).
+    """
+    options.setdefault("policy", FAST)
+    base_url = sim.url_v1 if v1 else sim.url
+    return JobStatusWidget(job_id, api_key=sim.api_key, base_url=base_url, poller=poller, **options)

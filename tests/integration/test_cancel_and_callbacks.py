@@ -7,23 +7,16 @@ from collections.abc import Callable
 
 import pytest
 
-from sutro_widget import JobStatusWidget
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import FAST, run_coroutine, wait_for
-
-
-def card(sim: Simulator, job_id: str, poller: Poller) -> JobStatusWidget:
-    return JobStatusWidget(
-        job_id, api_key=sim.api_key, base_url=sim.url_v1, policy=FAST, poller=poller
-    )
+from tests.conftest import make_card, run_coroutine, wait_for
 
 
 def test_cancel_shows_cancelling_then_cancelled(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
-    w = card(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     wait_for(lambda: w.status == "queued", what="queued")
     sim.advance(job_id)
     wait_for(lambda: w.status == "running", what="running")
@@ -42,7 +35,7 @@ def test_cancel_of_a_finished_job_says_why_not(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-succeeds")
-    w = card(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     assert w.wait(15) == "succeeded"
     w.cancel()
     wait_for(lambda: bool(w.cancel_error), what="the refusal")
@@ -55,7 +48,7 @@ def test_callbacks_fire_once_and_a_raising_one_harms_nothing(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
-    w = card(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     changes: list[str] = []
     completions: list[str] = []
     done = threading.Event()
@@ -89,17 +82,17 @@ def test_callbacks_fire_once_and_a_raising_one_harms_nothing(
 def test_wait_async_returns_the_final_status(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
-    w = card(sim, fresh_id("job-fails"), poller)
+    w = make_card(sim, fresh_id("job-fails"), poller)
     assert run_coroutine(w.wait_async(timeout=15)) == "failed"
 
 
 def test_wait_async_times_out_and_raises_the_fatal_error(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
-    held = card(sim, fresh_id("job-held"), poller)
+    held = make_card(sim, fresh_id("job-held"), poller)
     with pytest.raises(TimeoutError, match="still"):
         run_coroutine(held.wait_async(timeout=0.2))
-    missing = card(sim, "no-such-job", poller)
+    missing = make_card(sim, "no-such-job", poller)
     from sutro_widget import JobNotFoundError
 
     with pytest.raises(JobNotFoundError):

@@ -18,7 +18,7 @@ import pytest
 from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import Fault, Simulator
-from tests.conftest import wait_for
+from tests.conftest import make_card, wait_for
 
 RETRY_POLICY = PollPolicy(
     initial_interval=0.05, max_interval=0.2, error_initial=0.05, error_max=0.2, stale_after=60
@@ -79,14 +79,7 @@ def quiet_thread(
 
 def running_card(sim: Simulator, poller: Poller, job_id: str) -> JobStatusWidget:
     """A card whose last good state is 'running', with a short request timeout."""
-    w = JobStatusWidget(
-        job_id,
-        api_key=sim.api_key,
-        base_url=sim.url_v1,
-        policy=RETRY_POLICY,
-        timeout=0.5,
-        poller=poller,
-    )
+    w = make_card(sim, job_id, poller, policy=RETRY_POLICY, timeout=0.5)
     wait_for(lambda: w.status == "queued", what="queued")
     sim.advance(job_id)
     wait_for(lambda: w.status == "running", what="running")

@@ -9,28 +9,17 @@ from collections.abc import Callable
 from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import FAST, wait_for
+from tests.conftest import FAST, make_card, wait_for
 
 #: Polls so rarely that only the end of the progress stream can explain a quick final status.
 SLOW = PollPolicy(initial_interval=60, max_interval=60)
-
-
-def card(sim: Simulator, job_id: str, poller: Poller, **kw: object) -> JobStatusWidget:
-    options: dict[str, object] = {"policy": FAST, **kw}
-    return JobStatusWidget(
-        job_id,
-        api_key=sim.api_key,
-        base_url=sim.url_v1,
-        poller=poller,
-        **options,  # type: ignore[arg-type]
-    )
 
 
 def test_details_arrive_and_are_refreshed_at_the_end(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-succeeds")
-    w = card(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     wait_for(lambda: bool(w.details), what="the job details")
     assert w.details["name"]
     assert w.details["num_rows"] == sim.num_rows(job_id)
@@ -57,7 +46,7 @@ def test_progress_advances_and_reaches_the_total_with_the_job(
 ) -> None:
     with Simulator(time_scale=0.4) as paced:  # ~2.4 s of running: several updates
         job_id = fresh_id("job-succeeds")
-        w = card(paced, job_id, poller)
+        w = make_card(paced, job_id, poller)
         seen: list[int] = []
         times: list[float] = []
         w.observe(lambda change: seen.append(change["new"].get("rows_done") or 0), names="progress")
@@ -77,7 +66,7 @@ def test_a_finished_job_shows_as_finished_when_its_stream_ends_not_at_the_next_p
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
-    w = card(sim, job_id, poller, policy=SLOW)
+    w = make_card(sim, job_id, poller, policy=SLOW)
     wait_for(lambda: w.status == "queued", what="queued")
     sim.advance(job_id)
     w.refresh()  # the slow policy would not look again for a minute
@@ -104,7 +93,7 @@ def test_a_broken_stream_is_reopened_and_progress_completes(
 ) -> None:
     with Simulator(time_scale=0.8) as slow_sim:  # ~5 s of running: room for a reconnect
         job_id = fresh_id("job-stream-breaks")
-        w = card(
+        w = make_card(
             slow_sim, job_id, poller, policy=PollPolicy(initial_interval=0.2, max_interval=0.5)
         )
         assert w.wait(30) == "succeeded"
@@ -118,7 +107,7 @@ def test_fifty_jobs_stream_at_once_on_one_thread(
 ) -> None:
     before = {t.name for t in threading.enumerate()}
     ids = [fresh_id("job-held") for _ in range(50)]
-    cards = [card(sim, job_id, poller) for job_id in ids]
+    cards = [make_card(sim, job_id, poller) for job_id in ids]
     wait_for(lambda: all(c.status == "queued" for c in cards), what="50 queued")
     for job_id in ids:
         sim.advance(job_id)

@@ -17,18 +17,9 @@ from sutro_widget import (
 )
 from sutro_widget.poller import Poller
 from sutro_widget.simulator import FAILURE_METADATA, Simulator
-from tests.conftest import FAST, wait_for
+from tests.conftest import FAST, make_card, wait_for
 
 FRONTEND_THREAD_TIMEOUT = 5.0
-
-
-def widget(
-    sim: Simulator, job_id: str, poller: Poller, *, v1: bool = True, **kw: Any
-) -> JobStatusWidget:
-    base_url = sim.url_v1 if v1 else sim.url
-    return JobStatusWidget(
-        job_id, api_key=sim.api_key, base_url=base_url, policy=FAST, poller=poller, **kw
-    )
 
 
 def thread_ends(poller: Poller) -> None:
@@ -51,7 +42,7 @@ def test_each_lifecycle_ends_in_its_final_state(
     final: str,
     v1: bool,
 ) -> None:
-    w = widget(sim, fresh_id(prefix), poller, v1=v1)
+    w = make_card(sim, fresh_id(prefix), poller, v1=v1)
     assert w.wait(timeout=15) == final
     assert w.status == final
     assert w.polling is False
@@ -63,8 +54,8 @@ def test_each_lifecycle_ends_in_its_final_state(
 def test_failure_metadata_reaches_the_traits_in_both_generations(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
-    current = widget(sim, fresh_id("job-fails"), poller)
-    legacy = widget(sim, fresh_id("job-fails"), poller, v1=False)
+    current = make_card(sim, fresh_id("job-fails"), poller)
+    legacy = make_card(sim, fresh_id("job-fails"), poller, v1=False)
     current.wait(15)
     legacy.wait(15)
     assert current.metadata == FAILURE_METADATA
@@ -79,7 +70,7 @@ def test_a_status_we_do_not_know_is_shown_verbatim_and_polling_goes_on(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-unknown")
-    w = widget(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     wait_for(lambda: w.raw_status == "PAUSED", what="the PAUSED status")
     assert w.status == "unknown"
     assert w.polling is True
@@ -92,7 +83,7 @@ def test_the_status_sequence_is_seen_in_order(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
-    w = widget(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     seen: list[str] = []
     w.observe(lambda change: seen.append(change["new"]), names="status")
     wait_for(lambda: w.status == "queued", what="queued")
@@ -135,7 +126,7 @@ def test_close_leaves_no_thread_behind(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     before = client_side_threads()
-    widgets = [widget(sim, fresh_id("job-unknown"), poller) for _ in range(20)]
+    widgets = [make_card(sim, fresh_id("job-unknown"), poller) for _ in range(20)]
     wait_for(lambda: all(w.raw_status for w in widgets), what="every card's first answer")
     assert poller.thread is not None
     new_threads = client_side_threads() - before
@@ -166,7 +157,7 @@ def test_stop_resume_and_refresh(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
-    w = widget(sim, job_id, poller)
+    w = make_card(sim, job_id, poller)
     wait_for(lambda: w.status == "queued", what="queued")
     w._on_browser_message(w, {"type": "stop"}, [])
     assert w.polling is False
@@ -185,7 +176,7 @@ def test_stop_resume_and_refresh(
 def test_a_wait_with_a_timeout_raises_timeout_error(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
-    w = widget(sim, fresh_id("job-held"), poller)
+    w = make_card(sim, fresh_id("job-held"), poller)
     with pytest.raises(TimeoutError, match="still"):
         w.wait(timeout=0.2)
     w.close()
@@ -221,7 +212,7 @@ def test_one_message_per_change_and_none_for_an_unchanged_poll(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     job_id = fresh_id("job-held")
-    w = widget(sim, job_id, poller, autostart=False)
+    w = make_card(sim, job_id, poller, autostart=False)
     spy = CommSpy(w)
     w.start()
     spy.wait_polls(1)
