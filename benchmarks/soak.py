@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from sutro_widget import JobStatusWidget, PollPolicy, StatusReport, SutroError
-from sutro_widget.poller import default_poller
+from sutro_widget.polling.shared import default_poller
 
 # Short but realistic: a soak is about many polls, not long waits.
 SOAK_POLICY = PollPolicy(

@@ -4,10 +4,16 @@
 state from one background thread; ``SutroClient`` asks for a status directly;
 ``JobStatus`` names the canonical statuses. Errors are typed by meaning
 (``AuthenticationError``, ``JobNotFoundError``, ...) so callers can catch them.
+
+Where things live: :mod:`~sutro_widget.api` (HTTP and the API's shapes),
+:mod:`~sutro_widget.polling` (time: when to ask, the one thread),
+:mod:`~sutro_widget.card` (what a card shows, and the widget).
 """
 
 from ._version import __version__
-from .client import SutroClient
+from .api.client import SutroClient
+from .api.shapes import JobStatus, StatusReport
+from .card.widget import JobStatusWidget
 from .errors import (
     AuthenticationError,
     ConflictError,
@@ -19,9 +25,7 @@ from .errors import (
     ServerError,
     SutroError,
 )
-from .policy import PollPolicy
-from .status import JobStatus, StatusReport
-from .widget import JobStatusWidget
+from .polling.policy import PollPolicy
 
 __all__ = [
     "AuthenticationError",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 
 from sutro_widget import JobStatusWidget, PollPolicy
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 
 T = TypeVar("T")

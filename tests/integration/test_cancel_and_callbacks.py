@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests.conftest import make_card, run_coroutine, wait_for
 

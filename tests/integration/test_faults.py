@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from sutro_widget import JobStatusWidget, PollPolicy
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Fault, Simulator
 from tests.conftest import make_card, wait_for
 

@@ -18,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 from sutro_widget import JobStatusWidget, SutroError
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests.conftest import FAST, wait_for
 

@@ -16,7 +16,7 @@ import comm
 from ipywidgets.widgets import widget as ipywidgets_widget
 
 from sutro_widget import JobStatusWidget
-from sutro_widget.poller import Poller, default_poller
+from sutro_widget.polling.poller import Poller, default_poller
 from sutro_widget.simulator import Simulator
 from tests.conftest import FAST, wait_for
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from sutro_widget import JobStatusWidget, PollPolicy
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests.conftest import FAST, make_card, wait_for
 

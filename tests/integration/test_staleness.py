@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sutro_widget import JobStatusWidget, PollPolicy
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests.conftest import wait_for
 

@@ -15,7 +15,7 @@ from sutro_widget import (
     StatusReport,
     SutroError,
 )
-from sutro_widget.poller import Poller
+from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import FAILURE_METADATA, Simulator
 from tests.conftest import FAST, make_card, wait_for
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from sutro_widget.callbacks import JobEvents
+from sutro_widget.card.waiting import JobEvents
 from tests.conftest import run_coroutine
 
 

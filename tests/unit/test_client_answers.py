@@ -15,7 +15,8 @@ from sutro_widget import (
     ServerError,
     SutroClient,
 )
-from sutro_widget.client import check_job_id, parse_retry_after, read_status_answer
+from sutro_widget.api.answers import parse_retry_after, read_status_answer
+from sutro_widget.api.client import check_job_id
 
 JOB = "job-1"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sutro_widget import InsecureURLError
-from sutro_widget._config import DEFAULT_BASE_URL, normalize_api_url, resolve_settings
+from sutro_widget.api.config import DEFAULT_BASE_URL, normalize_api_url, resolve_settings
 
 
 @pytest.fixture(autouse=True)

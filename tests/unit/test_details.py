@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sutro_widget import ProtocolError
-from sutro_widget.details import parse_details_body
+from sutro_widget.api.shapes import parse_details_body
 
 
 def test_known_fields_are_kept_and_others_dropped() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import weakref
 
 from sutro_widget import PollPolicy, SutroClient
-from sutro_widget.poller import DueQueue, Watch
+from sutro_widget.polling.due import DueQueue
+from sutro_widget.polling.watch import Watch
 
 
 class Listener:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sutro_widget import JobStatus, ProtocolError, StatusReport
-from sutro_widget.status import parse_status_body, parse_status_document
+from sutro_widget.api.shapes import parse_status_body, parse_status_document
 
 JOB = "job-fuzz"
 

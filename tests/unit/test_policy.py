@@ -13,7 +13,7 @@ from sutro_widget import (
     RateLimitedError,
     ServerError,
 )
-from sutro_widget.policy import PollState
+from sutro_widget.polling.policy import PollState
 
 
 def mid() -> float:
@@ -47,7 +47,7 @@ def test_a_change_resets_to_the_short_interval() -> None:
 
 def test_final_status_stops() -> None:
     decision = PollPolicy().after_answer(PollState(3), changed=True, final=True)
-    assert decision.stop
+    assert decision.delay is None
 
 
 def test_jitter_spreads_healthy_delays_within_bounds() -> None:
@@ -59,11 +59,18 @@ def test_jitter_spreads_healthy_delays_within_bounds() -> None:
 
 
 @pytest.mark.parametrize(
-    "error",
-    [NetworkError("down"), ServerError("500"), ProtocolError("html"), RateLimitedError("slow")],
+    ("error", "expected"),
+    [
+        (NetworkError("down"), [2, 4, 8, 8, 8, 8, 8]),  # unreachable: back within seconds
+        (ServerError("500"), [2, 4, 8, 16, 30, 30, 30]),
+        (ProtocolError("html"), [2, 4, 8, 16, 30, 30, 30]),
+        (RateLimitedError("slow"), [2, 4, 8, 16, 30, 30, 30]),
+    ],
 )
-def test_transient_errors_back_off_exponentially_with_a_cap(error: Exception) -> None:
-    policy = PollPolicy(error_initial=2, error_max=30)
+def test_transient_errors_back_off_exponentially_with_a_cap(
+    error: Exception, expected: list[int]
+) -> None:
+    policy = PollPolicy(error_initial=2, error_max=30, unreachable_max=8)
     state = policy.start()
     ceilings = []
     for _ in range(7):
@@ -73,7 +80,7 @@ def test_transient_errors_back_off_exponentially_with_a_cap(error: Exception) ->
         assert bottom.delay == pytest.approx(top.delay / 2, rel=1e-5)  # never bunches at zero
         ceilings.append(round(top.delay))
         state = top.state
-    assert ceilings == [2, 4, 8, 16, 30, 30, 30]
+    assert ceilings == expected
 
 
 def test_recovery_resets_the_failure_count() -> None:
@@ -86,7 +93,7 @@ def test_recovery_resets_the_failure_count() -> None:
 @pytest.mark.parametrize("error", [AuthenticationError("401"), JobNotFoundError("404")])
 def test_permanent_errors_stop(error: Exception) -> None:
     decision = PollPolicy().after_error(PollPolicy().start(), error)  # type: ignore[arg-type]
-    assert decision.stop
+    assert decision.delay is None
 
 
 def test_retry_after_is_obeyed_and_capped() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sutro_widget.progress import ProgressTracker, parse_progress_line
+from sutro_widget.api.shapes import parse_progress_line
+from sutro_widget.card.progress import ProgressTracker
 
 
 @pytest.mark.parametrize(
@@ -40,16 +41,26 @@ def test_rows_tokens_rate_and_eta() -> None:
         },
         now=10.0,
     )
-    snap = tracker.snapshot(streaming=True)
+    snap = tracker.view(streaming=True)
     assert snap == {
         "rows_done": 300,
         "rows_total": 1000,
         "input_tokens": 5000,
         "output_tokens": None,
         "tokens_per_second": 123.5,
+        "rows_per_second": 20.0,
         "eta_seconds": 35,  # 700 rows left at 20 rows/s
         "streaming": True,
     }
+
+
+def test_infinite_or_nan_counts_are_ignored_not_raised() -> None:
+    tracker = ProgressTracker(rows_total=10)
+    for bad in (float("inf"), float("-inf"), float("nan")):
+        tracker.apply(progress(bad), now=1.0)  # type: ignore[arg-type]
+        tracker.apply({"update_type": "tokens", "result": {"input_tokens": bad}}, now=1.0)
+    assert tracker.rows_done is None
+    assert tracker.input_tokens is None
 
 
 def test_rate_is_measured_over_a_recent_window() -> None:

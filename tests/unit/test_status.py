@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sutro_widget import JobStatus, ProtocolError
-from sutro_widget.status import parse_status_body, parse_status_document
+from sutro_widget.api.shapes import parse_status_body, parse_status_document
 
 JOB = "job-123"
 

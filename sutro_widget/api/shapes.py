@@ -1,4 +1,4 @@
-"""The shapes of a job-status answer, and the one parser for both of them.
+"""The shapes of the API's answers: a status (both generations), job details, progress lines.
 
 The Sutro API has answered in two generations:
 
@@ -7,7 +7,9 @@ The Sutro API has answered in two generations:
 
 Everything downstream (policy, widget, card) sees only :class:`StatusReport`,
 so neither the widget nor the browser needs to know which one the server spoke.
-This module knows nothing of HTTP or time.
+The ``jobs/{id}`` answer is reduced to the fields the card shows
+(:func:`parse_details_body`), and each progress-stream line to an update dict
+(:func:`parse_progress_line`). This module knows nothing of HTTP or time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ProtocolError
+from ..errors import ProtocolError
 
 _EXCERPT_CHARS = 200
 
@@ -160,3 +162,63 @@ def _safe_dumps(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, RecursionError):
         return repr(value)
+
+
+# -- job details (jobs/{id}) ---------------------------------------------------
+
+#: The job fields the card shows (see the API reference); everything else is dropped.
+DETAIL_FIELDS = (
+    "name",
+    "description",
+    "model",
+    "num_rows",
+    "input_tokens",
+    "output_tokens",
+    "job_cost",
+    "cost_estimate",
+    "datetime_created",
+    "datetime_started",
+    "datetime_completed",
+    "failure_reason",
+)
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def parse_details_body(body: bytes, *, status_code: int = 200) -> dict[str, Any]:
+    """Parse a details answer: ``{"job": {...}}`` -> the known fields of ``job``."""
+    document = load_json(body, what="The job details answer", status_code=status_code)
+    job = document.get("job") if isinstance(document, dict) else None
+    if not isinstance(job, dict):
+        raise ProtocolError(
+            f"The job details (HTTP {status_code}) had no 'job' object.",
+            status_code=status_code,
+            excerpt=excerpt(body),
+        )
+    details: dict[str, Any] = {}
+    for name in DETAIL_FIELDS:
+        if name not in job:
+            continue
+        value = job[name]
+        if isinstance(value, _PLAIN) or (name == "failure_reason" and isinstance(value, dict)):
+            details[name] = value
+    return details
+
+
+# -- progress-stream lines ----------------------------------------------------------
+
+
+def parse_progress_line(line: str) -> dict[str, Any] | None:
+    """One stream line as an update dict, or ``None`` for blank or unreadable lines.
+
+    A stream is long and the server's; one odd line must not end it.
+    """
+    text = line.strip()
+    if not text:
+        return None
+    try:
+        update = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(update, dict) and isinstance(update.get("update_type"), str):
+        return update
+    return None

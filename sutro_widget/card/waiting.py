@@ -1,7 +1,9 @@
-"""Telling user code about a job: change and completion callbacks, and asyncio waiters.
+"""Telling user code about a job: callbacks, ``wait()`` and ``wait_async()``.
 
 Callbacks run on the poller thread, so one that raises is logged and
-forgotten for that call: it must never stop the poller or other cards.
+forgotten for that call: it must never stop the poller or other cards; and
+one that *blocks* there (``wait()`` inside ``on_complete``) would stop every
+card in the kernel, so :func:`wait_blocking` refuses to run on that thread.
 ``on_complete`` callbacks run exactly once, even when registered after the
 job finished. Async waiters are futures on the caller's own event loop,
 settled thread-safely from the poller thread.
@@ -13,11 +15,91 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
+
+from .state import CardState
 
 log = logging.getLogger(__name__)
 
 StatusCallback = Callable[[str], object]
+#: Returns the final status, ``None`` while waiting may still end, or raises why it cannot.
+Outcome = Callable[[], "str | None"]
+#: Says what stands in the way right now, for the ``TimeoutError``.
+Problem = Callable[[float | None], str]
+
+
+def outcome(card: CardState, *, details_pending: bool) -> str | None:
+    """The final status once known with its final details; raise if it can never come."""
+    if card.is_final and not details_pending:
+        return card.status
+    if card.fatal is not None:
+        raise card.fatal
+    if not card.polling and not card.is_final:
+        raise RuntimeError(
+            f"Job {card.job_id!r} is not being followed: call start() before waiting for it."
+        )
+    return None
+
+
+def problem(card: CardState, timeout: float | None) -> str:
+    """What a ``TimeoutError`` says: the current problem when there is one."""
+    if card.state == "unreachable":
+        return f"Job {card.job_id!r} was not reached in {timeout} s: {card.error}"
+    if card.state == "stale":
+        seen = f"last seen {card.status}"
+        return f"Contact about job {card.job_id!r} was lost ({seen}): {card.error}"
+    return f"Job {card.job_id!r} is still {card.state} after {timeout} s."
+
+
+def wait_blocking(
+    changed: threading.Condition,
+    outcome: Outcome,
+    problem: Problem,
+    timeout: float | None,
+    *,
+    poller_thread: threading.Thread | None,
+) -> str:
+    """Block on ``changed`` until ``outcome()`` gives a final status, or time runs out.
+
+    Raises ``RuntimeError`` at once on the poller thread (from a callback),
+    where waiting would stop every card in the kernel.
+    """
+    if poller_thread is not None and threading.current_thread() is poller_thread:
+        raise RuntimeError(
+            "wait() was called from an on_change/on_complete callback, which runs on the "
+            "poller thread: blocking there would stop every card. Do the waiting elsewhere "
+            "(or use wait_async from your own event loop)."
+        )
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with changed:
+        while (final := outcome()) is None:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise TimeoutError(problem(timeout))
+            changed.wait(remaining)
+    return final
+
+
+async def wait_async(
+    events: JobEvents,
+    changed: threading.Condition,
+    outcome: Outcome,
+    problem: Problem,
+    timeout: float | None,
+) -> str:
+    """Await the final status on the caller's loop; raises like :func:`wait_blocking`."""
+    with changed:
+        final = outcome()
+        if final is not None:
+            return final
+    future = events.add_waiter()
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), timeout)
+    except TimeoutError:
+        raise TimeoutError(problem(timeout)) from None
+    finally:
+        events.discard_waiter(future)
 
 
 class JobEvents:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import InsecureURLError
+from ..errors import InsecureURLError
 
 API_KEY_ENV = "SUTRO_API_KEY"
 API_URL_ENV = "SUTRO_API_URL"

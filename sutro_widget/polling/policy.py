@@ -8,7 +8,10 @@ clock, no threads, no I/O, and randomness (jitter) passed in. The shape:
 * while nothing changes, stretch the interval by ``growth`` up to
   ``max_interval``, so an hours-long job costs few requests;
 * after a failure that may pass (network, 5xx, 429, malformed answer), back off
-  exponentially with jitter, and never come back before a ``Retry-After``;
+  exponentially with jitter (:func:`backoff`, which progress streams reuse),
+  and never come back before a ``Retry-After``; a server that cannot be
+  reached at all is retried at least every ``unreachable_max`` seconds, so a
+  card is live again within seconds of the server's return;
 * after a final status or a failure that will not pass (401/403/404), stop.
 """
 
@@ -18,7 +21,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .errors import RateLimitedError, SutroError
+from ..api.shapes import JobStatus, StatusReport
+from ..errors import NetworkError, RateLimitedError, SutroError
 
 #: A source of uniform floats in [0, 1): ``random.random`` in production, a
 #: fixed function in tests.
@@ -45,10 +49,17 @@ class Decision:
     state: PollState
     delay: float | None
 
-    @property
-    def stop(self) -> bool:
-        """Whether this job should not be polled again."""
-        return self.delay is None
+
+def backoff(failures: int, initial: float, maximum: float, rand: Random = random.random) -> float:
+    """Seconds to wait after ``failures`` failures in a row: doubling, capped, jittered.
+
+    "Equal jitter": between half and all of ``initial * 2**(failures-1)``
+    (capped at ``maximum``), so many clients that failed together spread
+    out, and no retry ever comes at once. The one backoff of the package:
+    status polls and progress-stream reconnects both use it.
+    """
+    ceiling = min(maximum, initial * 2 ** max(0, failures - 1))
+    return float(ceiling / 2 + rand() * ceiling / 2)
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,8 @@ class PollPolicy:
 
     The defaults ask once a second while a job is moving, settle at one request
     every 15 s while it is not (240 per job-hour, a third of the official SDK's
-    fixed 5 s), and back off to at most 2 minutes while the server is failing.
+    fixed 5 s), back off to at most 2 minutes while the server answers with
+    errors, and retry at least every 8 s while it cannot be reached at all.
     """
 
     initial_interval: float = 1.0
@@ -68,16 +80,21 @@ class PollPolicy:
     jitter: float = 0.1
     error_initial: float = 2.0
     error_max: float = 120.0
+    #: The backoff cap for a server that does not answer at all (connection
+    #: refused, timed out): short, so a card recovers within seconds of the
+    #: server's return; an answering-but-failing server gets ``error_max``.
+    unreachable_max: float = 8.0
     #: A ``Retry-After`` longer than this is cut to it: a misconfigured server
     #: must not silence a card for a day.
     max_retry_after: float = 600.0
-    #: After this long without a good answer the card calls its state stale
-    #: ("last confirmed 2m ago, reconnecting…"); ``None`` means three
-    #: ``max_interval``s, i.e. a few polls that should have succeeded and did not.
-    stale_after: float | None = None
-    #: While a live progress stream is open the stream's end triggers a status
-    #: check at once, so polls are only a safety net and come this rarely.
-    streaming_interval: float = 60.0
+    #: After a failed request, a card whose last contact with the server (an
+    #: answer or a stream line) is older than this says it lost contact
+    #: ("Contact lost · last seen running 12 s ago").
+    stale_after: float = 10.0
+    #: While a live progress stream is open its end triggers a status check at
+    #: once, so polls are a safety net; still often enough (with jitter, under
+    #: 15 s) that a stream left open after the job ended cannot hide the end.
+    streaming_interval: float = 12.0
 
     def __post_init__(self) -> None:
         if not 0 < self.initial_interval <= self.max_interval:
@@ -86,13 +103,15 @@ class PollPolicy:
             raise ValueError("growth must be at least 1 (intervals never shrink on their own).")
         if not 0 <= self.jitter < 1:
             raise ValueError("jitter must be in [0, 1).")
-        if not 0 < self.error_initial <= self.error_max:
-            raise ValueError("Need 0 < error_initial <= error_max.")
+        if not 0 < self.error_initial <= min(self.error_max, self.unreachable_max):
+            raise ValueError("Need 0 < error_initial <= error_max and unreachable_max.")
+        if not self.stale_after > 0:
+            raise ValueError("stale_after must be positive.")
 
     @property
     def stale_threshold(self) -> float:
-        """Seconds without a good answer after which the last state is stale."""
-        return self.stale_after if self.stale_after is not None else 3 * self.max_interval
+        """Seconds without contact after which a failing card says it lost contact."""
+        return self.stale_after
 
     def start(self) -> PollState:
         """The state of a job that has not been polled yet."""
@@ -122,6 +141,30 @@ class PollPolicy:
         wait = max(interval, self.streaming_interval) if streaming else interval
         return Decision(PollState(interval=interval), wait * spread)
 
+    def after_result(
+        self,
+        state: PollState,
+        result: StatusReport | SutroError,
+        *,
+        changed: bool,
+        streaming: bool,
+        once: bool = False,
+    ) -> Decision:
+        """Decide after one poll of either outcome (what the poller calls).
+
+        ``once`` (a single refresh of a card that is not polling) never
+        schedules another poll; ``streaming`` counts only while the job runs.
+        """
+        if isinstance(result, SutroError):
+            decision = self.after_error(state, result)
+            return Decision(decision.state, None) if once else decision
+        return self.after_answer(
+            state,
+            changed=changed,
+            final=result.is_final or once,
+            streaming=streaming and result.status is JobStatus.RUNNING,
+        )
+
     def after_error(
         self, state: PollState, error: SutroError, *, rand: Random = random.random
     ) -> Decision:
@@ -130,9 +173,8 @@ class PollPolicy:
         next_state = replace(state, failures=failures)
         if not error.transient:
             return Decision(next_state, None)
-        ceiling = min(self.error_max, self.error_initial * 2 ** (failures - 1))
-        # "Equal jitter": at least half the ceiling, so retries never bunch at zero.
-        delay = ceiling / 2 + rand() * ceiling / 2
+        cap = self.unreachable_max if isinstance(error, NetworkError) else self.error_max
+        delay = backoff(failures, self.error_initial, cap, rand)
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             delay = max(delay, min(error.retry_after, self.max_retry_after))
         return Decision(next_state, delay)

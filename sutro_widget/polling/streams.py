@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 import httpx
 
-from .errors import SutroError
-from .status import JobStatus, StatusReport
-
-if TYPE_CHECKING:
-    from .poller import Clock, Watch
+from ..api.shapes import JobStatus, StatusReport
+from ..errors import SutroError
+from .clock import Clock
+from .policy import backoff
+from .watch import Watch
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +37,6 @@ RECONNECT_MAX = 30.0
 #: A stream that ends sooner than this without the job finishing counts as broken,
 #: so a server that closes streams at once cannot make us reconnect in a loop.
 MIN_HEALTHY_SECONDS = 2.0
-
-#: Separate limits for streams: one connection per running job, never shared with polls.
-STREAM_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=0)
-
-
-class ProgressListener(Protocol):
-    """A listener that wants progress, not only statuses (see ``PollListener``)."""
-
-    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
-        """Called on the poller thread with the updates since the last call."""
 
 
 @dataclass
@@ -72,8 +61,7 @@ class ProgressStreams:
         """After a status answer: open the job's stream if it runs, close it if not."""
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live
-        listener = watch.listener()
-        wants = running and not state.unsupported and hasattr(listener, "on_progress")
+        wants = running and not state.unsupported
         if not wants:
             self._cancel(state)
             if not running:
@@ -129,8 +117,8 @@ class ProgressStreams:
             state.failures = 0
         else:
             state.failures += 1
-            ceiling = min(RECONNECT_MAX, RECONNECT_INITIAL * 2 ** (state.failures - 1))
-            state.retry_at = self._clock.monotonic() + ceiling * (0.5 + random.random() / 2)
+            wait = backoff(state.failures, RECONNECT_INITIAL, RECONNECT_MAX)
+            state.retry_at = self._clock.monotonic() + wait
         if watch.live:
             # The stream ended or broke: ask for the status now. A finished job
             # shows as finished at once; a running one reopens its stream.
@@ -170,6 +158,6 @@ class _Batch:
         if listener is None or not self._watch.live:
             return
         try:
-            listener.on_progress(updates, streaming=streaming)  # type: ignore[attr-defined]
+            listener.on_progress(updates, streaming=streaming)
         except Exception:  # a listener's bug must not end the stream
             log.exception("sutro-widget progress listener failed")

@@ -1,0 +1,30 @@
+"""Every timeout, size cap and connection-pool limit of the HTTP layer, in one place.
+
+A reviewer asking "how long can a request take?" or "how much can the server
+make us read?" finds the whole answer here; the client and the poller only
+import these numbers.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+#: Connect fast or fail fast; a status answer is small, so reads are short too.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: A progress stream is quiet between updates; the server sends heartbeats well within this.
+STREAM_TIMEOUT = httpx.Timeout(10.0, connect=5.0, read=90.0)
+
+#: A status answer is a few hundred bytes; anything this large is not one.
+MAX_BODY_BYTES = 1024 * 1024
+#: One progress update is a small JSON object; a longer line is not one.
+MAX_STREAM_LINE = 64 * 1024
+#: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
+MAX_JOB_ID_LENGTH = 256
+
+#: Connections kept open between polls, shared by status polls, details and cancels.
+POLL_POOL_LIMITS = httpx.Limits(
+    max_connections=64, max_keepalive_connections=16, keepalive_expiry=30
+)
+#: Separate limits for progress streams: one connection per running job, never
+#: shared with polls, so streams can never take the connections polls need.
+STREAM_POOL_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=0)

@@ -1,0 +1,90 @@
+"""Keep the saved notebook true: every output of a card is re-published when it ends.
+
+A widget's output holds, beside the live view, static ``text/html`` and
+``text/plain`` that GitHub, nbviewer and ``nbconvert --to html`` show with no
+kernel. Taken at display time, they would say "Connecting" forever. So a card
+displays itself with a ``display_id`` (through ``_ipython_display_``, which
+IPython uses both for ``display(w)`` and for a cell's last expression) and,
+when it reaches a final state, is stopped or closed, updates every output with
+that id (``update_display``).
+
+A headless run (nbclient, papermill, ``nbconvert --execute``) only records
+messages whose parent is the cell being executed; an update sent from the
+poller thread while a later cell runs may carry another parent. So updates
+are also queued and re-published on the kernel's main thread after each cell
+(IPython's ``post_run_cell`` event), where the parent is the cell just run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Bundle = dict[str, Any]
+#: Builds the current mime bundle of a card (live view plus static stand-ins).
+BundleSource = Callable[[], Bundle]
+
+_pending: weakref.WeakValueDictionary[str, SavedView] = weakref.WeakValueDictionary()
+_pending_lock = threading.Lock()
+_hooked_shells: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+class SavedView:
+    """The outputs that show one card, and how to bring their static parts up to date."""
+
+    def __init__(self, bundle: BundleSource) -> None:
+        self.display_id = uuid.uuid4().hex
+        self._bundle = bundle
+        self._shown = False
+
+    def show(self) -> None:
+        """Display the card with this view's ``display_id`` (one more output)."""
+        from IPython.display import display
+
+        self._shown = True
+        _hook_current_shell()
+        display(self._bundle(), raw=True, display_id=self.display_id)  # type: ignore[no-untyped-call]
+
+    def refresh(self) -> None:
+        """Re-publish every output's static parts now, and again after the next cell."""
+        if not self._shown:
+            return
+        self._publish()
+        with _pending_lock:
+            _pending[self.display_id] = self
+
+    def _publish(self) -> None:
+        try:
+            from IPython.display import update_display
+
+            update_display(self._bundle(), raw=True, display_id=self.display_id)  # type: ignore[no-untyped-call]
+        except Exception:  # no kernel, or the frontend is gone: the live card is all there is
+            log.debug("could not update the saved view of a card", exc_info=True)
+
+
+def _hook_current_shell() -> None:
+    """Register the post-cell re-publish once per IPython shell."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return
+    shell = get_ipython()
+    if shell is None or shell in _hooked_shells:
+        return
+    _hooked_shells.add(shell)
+    shell.events.register("post_run_cell", _publish_pending)
+
+
+def _publish_pending(*_args: object) -> None:
+    """After a cell: re-publish the views that changed since, with that cell as parent."""
+    with _pending_lock:
+        views = list(_pending.values())
+        _pending.clear()
+    for view in views:
+        view._publish()

@@ -1,0 +1,228 @@
+"""What a card shows, decided by one pure function: ``reduce(card, event, now)``.
+
+Every decision about the headline lives here: the card state (``connecting``,
+``not-found``, ``unauthorized``, ``unreachable``, ``stale``, ``stopped`` or
+the server's canonical status), the error sentence, staleness, the status
+history, when the job was seen to finish and the "checked … ago" heartbeat.
+Time is passed in (epoch milliseconds from the caller's clock), so every
+transition is unit-tested in virtual time; the widget only applies the
+result to its traits.
+
+Truth first: a card never shows a state it does not know. Until the server
+answers, the card is ``connecting`` (or says why it cannot be: not found, key
+refused, unreachable); once contact is lost after good answers it is
+``stale``, and the last status stays visible as what it is, the last seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from ..api.shapes import JobStatus, StatusReport
+from ..errors import AuthenticationError, JobNotFoundError, SutroError
+
+#: States the card itself decides; the others are the server's canonical statuses.
+CARD_ONLY_STATES = ("connecting", "not-found", "unauthorized", "unreachable", "stale", "stopped")
+#: Every value of the ``state`` trait, in the order a legend would list them.
+CARD_STATES = CARD_ONLY_STATES + tuple(status.value for status in JobStatus)
+
+#: The card keeps at most this many status changes (a flapping server cannot grow it).
+HISTORY_LIMIT = 50
+#: An unchanged answer sends nothing to the browser, except that the "checked
+#: N s ago" time is refreshed once it is this old, so a card on a long job keeps
+#: saying truthfully that it is alive without a message per poll.
+CHECKED_HEARTBEAT_MS = 30_000.0
+#: Shown on a succeeded card: how to fetch the results with the official SDK.
+RESULTS_SNIPPET = "import sutro as so\n\nresults = so.get_job_results({job_id!r})"
+
+_EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A status poll came back with an answer."""
+
+    report: StatusReport
+    #: Whether the poller will ask again (False after a final status or a one-off refresh).
+    still_polling: bool
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A status poll failed; ``error`` is the one sentence the card shows."""
+
+    error: SutroError
+    still_polling: bool
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A progress-stream line arrived: the server is alive, whatever the last poll said."""
+
+
+@dataclass(frozen=True)
+class Started:
+    """The user (or the constructor) started or resumed following the job."""
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The user stopped following the job; the job itself carries on."""
+
+
+Event = Answered | Failed | Heard | Started | Stopped
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Everything a card shows about one job, independent of traitlets.
+
+    The fields down to ``results_snippet`` are synced to the browser under the
+    same names; the rest is what the reducer remembers between events.
+    """
+
+    job_id: str
+    state: str = "connecting"
+    #: The server's last canonical status; ``""`` until it answered.
+    status: str = ""
+    raw_status: str = ""
+    message: str = ""
+    metadata: MappingProxyType[str, Any] = field(default_factory=lambda: _EMPTY)
+    error: str = ""
+    polling: bool = False
+    stale: bool = False
+    #: Epoch ms at which the card first saw a final status; 0 until then.
+    finished_at: float = 0.0
+    #: Epoch ms of the last good answer: refreshed on change or every heartbeat
+    #: while live, exact (the moment contact was last confirmed) once stale.
+    last_checked_at: float = 0.0
+    #: The status changes seen, oldest first: ``(status, epoch ms)``.
+    history: tuple[tuple[str, float], ...] = ()
+    results_snippet: str = ""
+    #: Epoch ms of the last sign of life (an answer or a stream line).
+    last_contact: float | None = None
+    #: The error that ended polling for good (a refused key, an unknown job).
+    fatal: SutroError | None = None
+    #: The user pressed Stop (cleared by Start).
+    stopped: bool = False
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the job reached a status it never leaves."""
+        return self.status != "" and JobStatus(self.status).is_final
+
+    @property
+    def is_live(self) -> bool:
+        """Whether the numbers shown (rate, ETA, progress) are current."""
+        return self.state not in CARD_ONLY_STATES[1:] and not self.is_final
+
+
+#: The fields of :class:`CardState` that are traits of the same name.
+SYNCED_FIELDS = (
+    "state",
+    "status",
+    "raw_status",
+    "message",
+    "metadata",
+    "error",
+    "polling",
+    "stale",
+    "finished_at",
+    "last_checked_at",
+    "history",
+    "results_snippet",
+)
+
+
+def initial(job_id: str) -> CardState:
+    """The state of a card that has not heard from the server yet."""
+    return CardState(job_id=job_id)
+
+
+def reduce(card: CardState, event: Event, now: float, *, stale_after: float) -> CardState:
+    """The card after ``event`` at epoch-ms ``now``; ``stale_after`` is in seconds."""
+    if isinstance(event, Answered):
+        card = _answered(card, event, now)
+    elif isinstance(event, Failed):
+        card = _failed(card, event, now, stale_after * 1000.0)
+    elif isinstance(event, Heard):
+        card = replace(card, last_contact=now)
+    elif isinstance(event, Started):
+        card = replace(card, polling=True, stopped=False, fatal=None, error="")
+    else:
+        card = replace(card, polling=False, stopped=True)
+    return replace(card, state=derive_state(card))
+
+
+def derive_state(card: CardState) -> str:
+    """The headline state: final, then why not reached, then stopped, stale, the status."""
+    if card.is_final:
+        return card.status
+    if card.fatal is not None:
+        if isinstance(card.fatal, JobNotFoundError):
+            return "not-found"
+        if isinstance(card.fatal, AuthenticationError):
+            return "unauthorized"
+        return "unreachable"
+    if card.stopped and not card.polling:
+        return "stopped"
+    if card.stale:
+        return "stale"
+    if card.error and not card.status:
+        return "unreachable"
+    return card.status or "connecting"
+
+
+def _answered(card: CardState, event: Answered, now: float) -> CardState:
+    report = event.report
+    status = report.status.value
+    metadata = MappingProxyType(dict(report.metadata))
+    changed = (
+        status != card.status
+        or report.raw_status != card.raw_status
+        or report.message != card.message
+        or metadata != card.metadata
+        or card.error != ""
+        or card.stale
+    )
+    history = card.history
+    if status != card.status or not history:
+        history = (*history, (status, now))[-HISTORY_LIMIT:]
+    heartbeat_due = now - card.last_checked_at >= CHECKED_HEARTBEAT_MS
+    return replace(
+        card,
+        status=status,
+        raw_status=report.raw_status,
+        message=report.message,
+        metadata=metadata,
+        error="",
+        stale=False,
+        fatal=None,
+        polling=event.still_polling,
+        history=history,
+        last_contact=now,
+        last_checked_at=now if changed or heartbeat_due else card.last_checked_at,
+        finished_at=card.finished_at or (now if report.is_final else 0.0),
+        results_snippet=card.results_snippet
+        or (RESULTS_SNIPPET.format(job_id=card.job_id) if status == "succeeded" else ""),
+    )
+
+
+def _failed(card: CardState, event: Failed, now: float, stale_after_ms: float) -> CardState:
+    error = event.error
+    fatal = error if not error.transient else None
+    contact = card.last_contact
+    stale = card.stale or (contact is not None and now - contact > stale_after_ms)
+    # Once stale, say exactly when the state was last confirmed, not the
+    # heartbeat-rounded time the browser has been shown so far.
+    checked = contact if stale and not card.stale and contact is not None else None
+    return replace(
+        card,
+        error=str(error),
+        polling=event.still_polling,
+        fatal=fatal if fatal is not None else card.fatal,
+        stale=stale and card.status != "",
+        last_checked_at=checked if checked is not None else card.last_checked_at,
+    )

@@ -1,0 +1,145 @@
+"""What the browser sees of a card: its traits, their one writer, its static forms.
+
+The traits are the Python half of the card's contract (``js/model.ts``
+declares the same names and types; a contract test holds the two equal).
+:class:`CardView` sets them only in :meth:`CardView._write`, from the pure
+reducer's output (:meth:`CardView._apply`), and renders the same state as
+``text/plain`` and ``text/html`` for frontends without widgets. Following the
+job (HTTP, polling) is :class:`~sutro_widget.card.widget.JobStatusWidget`'s.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..polling.clock import Clock
+from . import fallback
+from .assets import CSS, ESM
+from .saved_view import SavedView
+from .sendable import sendable
+from .state import SYNCED_FIELDS, CardState, Event, initial, reduce
+
+log = logging.getLogger(__name__)
+
+
+class CardView(anywidget.AnyWidget):
+    """Every synced trait of a job card, with what it means, and their one writer."""
+
+    #: False until the subclass's ``__init__`` finished: a rejected constructor
+    #: leaves nothing to close, and ``repr`` says so instead of raising.
+    _ready = False
+
+    _esm = ESM
+    _css = CSS
+
+    job_id = traitlets.Unicode(read_only=True).tag(sync=True)
+    #: What the headline says: a card state (``connecting``, ``not-found``,
+    #: ``unauthorized``, ``unreachable``, ``stale``, ``stopped``) or the status.
+    state = traitlets.Unicode("connecting").tag(sync=True)
+    #: The server's last canonical status; ``""`` until it answered.
+    status = traitlets.Unicode("").tag(sync=True)
+    raw_status = traitlets.Unicode("").tag(sync=True)
+    message = traitlets.Unicode("").tag(sync=True)
+    metadata = traitlets.Dict().tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    polling = traitlets.Bool(False).tag(sync=True)
+    started_at = traitlets.Float(0.0).tag(sync=True)
+    finished_at = traitlets.Float(0.0).tag(sync=True)
+    last_checked_at = traitlets.Float(0.0).tag(sync=True)
+    #: True once contact is lost after good answers (``state == "stale"`` while polling).
+    stale = traitlets.Bool(False).tag(sync=True)
+    #: Name, model, rows, tokens, cost and times from ``jobs/{id}``; ``{}`` where
+    #: the deployment has no such endpoint (the legacy API).
+    details = traitlets.Dict().tag(sync=True)
+    #: Live progress while the job runs: rows_done, rows_total, input_tokens,
+    #: output_tokens, tokens_per_second, rows_per_second, eta_seconds, streaming.
+    progress = traitlets.Dict().tag(sync=True)
+    #: The status changes this card saw, ``[{"status": ..., "at": epoch ms}, ...]``.
+    history: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    #: ``""`` or why the last cancel request was refused or failed.
+    cancel_error = traitlets.Unicode("").tag(sync=True)
+    #: On success, a snippet that fetches the results with the official SDK.
+    results_snippet = traitlets.Unicode("").tag(sync=True)
+    #: Whether views start folded to one line (each view's fold button toggles).
+    compact = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(
+        self, job_id: str, *, clock: Clock, stale_after: float, compact: bool, **kwargs: Any
+    ) -> None:
+        self._clock = clock
+        self._stale_after = stale_after
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._card = initial(job_id)
+        self._saved_view = SavedView(self._bundle)
+        super().__init__(compact=compact, **kwargs)
+        self.set_trait("job_id", job_id)
+        self.started_at = self._now()
+
+    def _apply(self, event: Event) -> tuple[CardState, CardState]:
+        with self._lock:
+            before = self._card
+            after = reduce(before, event, self._now(), stale_after=self._stale_after)
+            self._card = after
+            changes = {
+                name: _trait_value(getattr(after, name))
+                for name in SYNCED_FIELDS
+                if getattr(before, name) != getattr(after, name)
+            }
+            self._write(**changes)
+        return before, after
+
+    def _write(self, **traits: Any) -> None:
+        """The one place synced traits are set; a failing sync cannot skip the notification."""
+        if not traits:
+            return
+        with self._lock:
+            try:
+                with self.hold_sync():
+                    for name, value in traits.items():
+                        self.set_trait(name, sendable(value))
+            except Exception:  # the browser may miss this change; the kernel must not
+                log.exception("could not send a change of the card to the browser")
+            finally:
+                self._changed.notify_all()
+
+    # -- representations ---------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        if not self._ready:
+            return f"<{type(self).__name__} (not created)>"
+        return fallback.render_text(self._card, now=self._now())
+
+    def _bundle(self) -> dict[str, Any]:
+        bundle = self._repr_mimebundle_()
+        return bundle[0] if bundle else {"text/plain": repr(self)}
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        data = {**data, "text/plain": repr(self)}
+        data["text/html"] = fallback.render_html(self._card, self.details, now=self._now())
+        return data, metadata
+
+    def _ipython_display_(self) -> None:
+        """Display with a ``display_id``, so the saved output can be kept true later."""
+        self._saved_view.show()
+
+    def _now(self) -> float:
+        return self._clock.wall() * 1000.0
+
+
+def _trait_value(value: Any) -> Any:
+    """A reducer field as its trait wants it (plain dicts and lists)."""
+    if isinstance(value, tuple):
+        return [{"status": status, "at": at} for status, at in value]
+    if not isinstance(value, (str, bool, int, float)):
+        return dict(value)
+    return value

@@ -1,0 +1,284 @@
+"""The notebook card: traits in Python, drawn by ``js/widget.ts`` in the browser.
+
+:class:`JobStatusWidget` wires a :class:`~sutro_widget.api.client.SutroClient`
+and the shared poller to the traits the browser reads. What the card shows is
+decided by the pure reducer (:mod:`~sutro_widget.card.state`); this class
+turns poller results and button presses into reducer events and writes the
+changes in one ``hold_sync()`` (one comm message). No HTTP ever runs on the
+kernel's comm thread: browser messages only ask the poller to act.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..api.client import SutroClient, check_job_id
+from ..api.shapes import StatusReport
+from ..errors import SutroError
+from ..polling.policy import PollPolicy
+from ..polling.poller import Poller
+from ..polling.shared import default_poller
+from ..polling.watch import Watch
+from .progress import ProgressTracker
+from .state import (
+    Answered,
+    CardState,
+    Event,
+    Failed,
+    Heard,
+    Started,
+    Stopped,
+)
+from .view import CardView
+from .waiting import JobEvents, StatusCallback, outcome, problem, wait_async, wait_blocking
+
+log = logging.getLogger(__name__)
+
+
+class JobStatusWidget(CardView):
+    """A live card for one Sutro job; polling starts as soon as it is created.
+
+    ``JobStatusWidget("job-123")`` finds the key and URL where the official SDK
+    does (``SUTRO_API_KEY`` / ``SUTRO_API_URL``, then ``~/.sutro/config.json``);
+    pass ``api_key`` / ``base_url`` to override. ``policy`` sets how often to
+    poll (:class:`~sutro_widget.polling.policy.PollPolicy`), ``timeout`` the
+    seconds one request may take, ``compact=True`` starts every view folded to
+    one line. Show it with ``display(w)`` or as a cell's last expression.
+
+    One writer: every synced trait is set only in ``CardView._write``, under
+    the card's lock, in one ``hold_sync()``; poll results, progress and
+    details arrive there from the poller thread, start/stop/cancel from the
+    caller's thread. Problems land in :attr:`error` as one sentence while the last good
+    status stays: the card never raises into the kernel from the background.
+    After :meth:`close`, :meth:`start`, :meth:`refresh` and :meth:`cancel`
+    raise ``RuntimeError``; :meth:`stop` and :meth:`close` do nothing.
+    """
+
+    def __init__(
+        self,
+        job_id: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        policy: PollPolicy | None = None,
+        timeout: float | None = None,
+        poller: Poller | None = None,
+        autostart: bool = True,
+        compact: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        job_id = check_job_id(job_id)
+        # Resolve (and validate) key and URL before any trait exists, so a bad
+        # URL is a ValueError at the call site, not a message on a dead card.
+        self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
+        self._poller = poller or default_poller()
+        self._policy = policy or PollPolicy()
+        self._watch: Watch | None = None
+        self._tracker = ProgressTracker()
+        self._events = JobEvents()
+        self._final_details_pending = False
+        self._closed = False
+        super().__init__(
+            job_id,
+            clock=self._poller.clock,
+            stale_after=self._policy.stale_threshold,
+            compact=compact,
+            **kwargs,
+        )
+        self.on_msg(self._on_browser_message)
+        self._ready = True
+        if autostart:
+            self.start()
+
+    # -- public API ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start (or resume) following the job; a no-op while already polling."""
+        with self._lock:
+            self._refuse_if_closed("start")
+            if self._watch is not None and self._watch.active:
+                return
+            self._events.reset_failure()
+            self._watch = self._poller.watch(self.job_id, self._client, self, policy=self._policy)
+            self._apply(Started())
+        self._fetch_details()
+
+    def stop(self) -> None:
+        """Stop following the job (the job itself carries on); the card says it is stopped."""
+        if not self._ready:
+            return
+        with self._lock:
+            if self._watch is not None:
+                self._poller.unwatch(self._watch)
+                self._watch = None
+            if not self._closed:
+                self._apply(Stopped())
+        if not self._card.is_final:
+            self._events.failed(RuntimeError(f"Following job {self.job_id!r} was stopped."))
+        self._saved_view.refresh()
+
+    def refresh(self) -> None:
+        """Ask for the status now, whether or not the card is polling."""
+        with self._lock:
+            self._refuse_if_closed("refresh")
+            if self._watch is not None and self._watch.active:
+                self._poller.poll_now(self._watch)
+            else:
+                self._poller.watch(self.job_id, self._client, self, policy=self._policy, once=True)
+
+    def wait(self, timeout: float | None = None) -> str:
+        """Block until the job reaches a final status (and its final details) and return it.
+
+        Raises ``TimeoutError`` naming what stands in the way, the
+        :class:`~sutro_widget.errors.SutroError` that stopped polling (a wrong
+        key, an unknown job), or ``RuntimeError`` if following was stopped or
+        when called from a callback (which runs on the poller thread).
+        """
+        return wait_blocking(
+            self._changed, self._outcome, self._problem, timeout, poller_thread=self._poller.thread
+        )
+
+    async def wait_async(self, timeout: float | None = None) -> str:
+        """Await the job's final status in asyncio code; raises like :meth:`wait`."""
+        return await wait_async(self._events, self._changed, self._outcome, self._problem, timeout)
+
+    def on_change(self, callback: StatusCallback) -> StatusCallback:
+        """Call ``callback(status)`` on the poller thread whenever the status changes.
+
+        Returns ``callback``, so this works as a decorator. A callback that
+        raises is logged; it never stops the card. It must not block.
+        """
+        self._events.add_change(callback)
+        return callback
+
+    def on_complete(self, callback: StatusCallback) -> StatusCallback:
+        """Call ``callback(final_status)`` exactly once, when the job finishes.
+
+        Registered after the job finished, it is called at once. Returns
+        ``callback``, so this works as a decorator.
+        """
+        self._events.add_complete(callback)
+        return callback
+
+    def cancel(self) -> None:
+        """Ask the server to cancel the job; returns at once.
+
+        The card then shows ``cancelling`` and ``cancelled`` as the server
+        reports them; if the server refuses or cannot be reached,
+        :attr:`cancel_error` says why.
+        """
+        self._refuse_if_closed("cancel")
+        self._write(cancel_error="")
+        job_id, client = self.job_id, self._client
+        self._poller.submit(lambda http: client.cancel_async(job_id, http), self._on_cancel_answer)
+
+    def close(self) -> None:
+        """Stop following, release connections and close the widget in the browser; final."""
+        if not self._ready or self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._client.close()
+        super().close()
+
+    # -- the poller's listener (runs on the poller thread) -------------------------
+
+    def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
+        """Turn one poll's outcome into a reducer event."""
+        with self._lock:
+            if isinstance(result, StatusReport):
+                event: Event = Answered(result, still_polling)
+            else:
+                event = Failed(result, still_polling)
+            if not still_polling:
+                self._watch = None
+            before, after = self._apply(event)
+        self._after_poll(before, after)
+
+    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
+        """Fold a batch of progress-stream updates into :attr:`progress` (if it changed)."""
+        now = self._clock.monotonic()
+        with self._lock:
+            if updates:
+                self._apply(Heard())
+            for update in updates:
+                self._tracker.apply(update, now)
+            if self._tracker.has_news:
+                view = self._tracker.view(streaming=streaming)
+            elif self.progress:
+                view = {**self.progress, "streaming": streaming}
+            else:
+                return
+            if view != self.progress:
+                self._write(progress=view)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _after_poll(self, before: CardState, after: CardState) -> None:
+        # User callbacks run outside the lock: they may call back into the card.
+        if after.status != before.status and after.status:
+            self._events.changed(after.status)
+        if after.is_final and not before.is_final:
+            with self._lock:
+                self._final_details_pending = True
+            self._fetch_details()  # the final tokens, cost and completion time
+            self._saved_view.refresh()
+        elif after.fatal is not None and before.fatal is None:
+            self._events.failed(after.fatal)
+            self._saved_view.refresh()
+
+    def _fetch_details(self) -> None:
+        job_id, client = self.job_id, self._client
+        self._poller.submit(lambda http: client.fetch_details_async(job_id, http), self._on_details)
+
+    def _on_details(self, result: dict[str, Any] | SutroError) -> None:
+        with self._lock:
+            if isinstance(result, SutroError):
+                # Optional extras: the legacy API has no details endpoint; stay quiet.
+                log.debug("no details for %s: %s", self.job_id, result)
+            else:
+                rows = result.get("num_rows")
+                if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:
+                    self._tracker.rows_total = rows
+                progress = {**self.progress, "rows_total": rows} if self.progress else {}
+                self._write(details=result, **({"progress": progress} if progress else {}))
+            finishing = self._final_details_pending and self._card.is_final
+            self._final_details_pending = False
+            self._changed.notify_all()
+        if finishing:
+            self._events.completed(self._card.status)
+            self._saved_view.refresh()
+
+    def _on_cancel_answer(self, result: str | SutroError) -> None:
+        if isinstance(result, SutroError):
+            self._write(cancel_error=str(result))
+        elif not self._closed:
+            self.refresh()  # show "cancelling" now rather than at the next scheduled poll
+
+    def _outcome(self) -> str | None:
+        return outcome(self._card, details_pending=self._final_details_pending)
+
+    def _problem(self, timeout: float | None) -> str:
+        return problem(self._card, timeout)
+
+    def _refuse_if_closed(self, action: str) -> None:
+        if self._closed:
+            raise RuntimeError(f"This card was closed; {action}() needs a new JobStatusWidget.")
+
+    def _on_browser_message(self, _widget: object, content: object, _buffers: object) -> None:
+        action = content.get("type") if isinstance(content, dict) else None
+        handlers = {
+            "refresh": self.refresh,
+            "stop": self.stop,
+            "resume": self.start,
+            "retry": self.start,
+            "cancel": self.cancel,
+        }
+        handler = handlers.get(action) if isinstance(action, str) else None
+        if handler is None or self._closed:
+            log.debug("ignoring message from the card: %r", content)
+            return
+        if action == "retry" and self._watch is not None and self._watch.active:
+            handler = self.refresh  # still polling (unreachable, stale): ask now
+        handler()

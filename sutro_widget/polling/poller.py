@@ -1,0 +1,300 @@
+"""The one background thread that polls every job in the process.
+
+However many cards a notebook shows, there is one daemon thread, started on the
+first :meth:`Poller.watch` and ended when nothing is left to watch. Inside it an
+asyncio loop sends every due request on one pooled ``httpx.AsyncClient``, so a
+slow or hanging answer for one job never holds up another job's poll, and no
+thread is ever created per job.
+
+Due times live in a heap (:class:`~sutro_widget.polling.due.DueQueue`); other
+threads wake the loop early (refresh, a new job, shutdown). What a result
+means for a card is its listener's business.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from ..api.client import SutroClient
+from ..api.limits import POLL_POOL_LIMITS, STREAM_POOL_LIMITS
+from ..api.shapes import StatusReport
+from ..errors import SutroError
+from .clock import SYSTEM_CLOCK, Clock
+from .due import DueQueue
+from .policy import PollPolicy
+from .requests import Call, ask_status, deliver, run_call
+from .streams import ProgressStreams
+from .watch import JobListener, Watch
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class Poller:
+    """Polls every watched job from one thread; see the module docstring."""
+
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SYSTEM_CLOCK
+        self._lock = threading.Lock()
+        self._watches: set[Watch] = set()
+        self._queue = DueQueue()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake_event: asyncio.Event | None = None
+        self._closing = False
+        self._calls: list[tuple[Call, Callable[[Any], None]]] = []
+        self._calls_running = 0
+        self._streams: ProgressStreams | None = None
+
+    # -- called from any thread ----------------------------------------------------
+
+    def watch(
+        self,
+        job_id: str,
+        client: SutroClient,
+        listener: JobListener,
+        *,
+        policy: PollPolicy | None = None,
+        once: bool = False,
+    ) -> Watch:
+        """Start polling ``job_id`` now; results go to ``listener`` on the poller thread.
+
+        With ``once=True`` the job is polled a single time (a refresh of a card
+        that is not polling).
+        """
+        watch = Watch(
+            job_id, client, policy or PollPolicy(), weakref.ref(listener, self._forget), once=once
+        )
+        with self._lock:
+            self._closing = False
+            self._watches.add(watch)
+            self._queue.push(watch, self.clock.monotonic())
+            self._ensure_thread()
+        self._wake()
+        return watch
+
+    def submit(
+        self,
+        call: Callable[[httpx.AsyncClient], Awaitable[T]],
+        done: Callable[[T | SutroError], None],
+    ) -> None:
+        """Run a one-off request (job details, a cancel) on the poller's loop.
+
+        ``done`` gets the result, or the :class:`SutroError` it raised, on the
+        poller thread. The thread runs until every submitted call has finished,
+        even when no job is being polled.
+        """
+        with self._lock:
+            self._closing = False
+            self._calls.append((call, done))
+            self._ensure_thread()
+        self._wake()
+
+    def poll_now(self, watch: Watch) -> None:
+        """Ask about ``watch``'s job as soon as possible (a user pressed Refresh)."""
+        with self._lock:
+            if not watch.active:
+                return
+            if watch.in_flight:
+                watch.again_now = True
+            else:
+                self._queue.push(watch, self.clock.monotonic())
+        self._wake()
+
+    def unwatch(self, watch: Watch) -> None:
+        """Stop polling ``watch``'s job; a request in flight is abandoned, not reported."""
+        with self._lock:
+            watch.active = False
+            self._watches.discard(watch)
+        self._wake()
+
+    def _forget(self, dead: weakref.ReferenceType[JobListener]) -> None:
+        """A listener was garbage-collected: wake the loop, which drops its watches.
+
+        Runs inside the garbage collector, on any thread, possibly while that
+        thread holds this poller's lock: so it takes no lock.
+        """
+        del dead
+        loop, event = self._loop, self._wake_event
+        if loop is not None and event is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(event.set)
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The poller thread while it runs, else ``None``; for tests and diagnostics."""
+        return self._thread
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Stop watching everything and wait (up to ``timeout``) for the thread to end."""
+        with self._lock:
+            self._closing = True
+            for watch in self._watches:
+                watch.active = False
+            self._watches.clear()
+            thread = self._thread
+        self._wake()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    # -- the thread ------------------------------------------------------------------
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._thread_main, name="sutro-widget-poller", daemon=True
+            )
+            self._thread.start()
+
+    def _wake(self) -> None:
+        with self._lock:
+            loop, event = self._loop, self._wake_event
+        if loop is not None and event is not None:
+            # RuntimeError: the loop closed between the read and the call.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(event.set)
+
+    def _thread_main(self) -> None:
+        try:
+            asyncio.run(self._run())
+        except Exception:  # a bug here must not surface as a thread traceback
+            log.exception("sutro-widget poller stopped unexpectedly")
+        finally:
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
+                    self._loop = None
+                    self._wake_event = None
+                restart = bool(self._watches) and not self._closing
+                if restart:
+                    self._ensure_thread()
+
+    async def _run(self) -> None:
+        wake = asyncio.Event()
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+            self._wake_event = wake
+        tasks: set[asyncio.Task[None]] = set()
+        streams = ProgressStreams(self.clock, self.poll_now)
+        self._streams = streams
+        async with (
+            httpx.AsyncClient(limits=POLL_POOL_LIMITS, follow_redirects=False) as http,
+            httpx.AsyncClient(limits=STREAM_POOL_LIMITS, follow_redirects=False) as stream_http,
+        ):
+            try:
+                while (work := self._take_work(wake)) is not None:
+                    streams.prune(work.live)
+                    started = [self._poll(w, http, stream_http, wake) for w in work.ready]
+                    started += [self._call(call, done, http, wake) for call, done in work.calls]
+                    for coroutine in started:
+                        task = asyncio.create_task(coroutine)
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), work.sleep)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                await streams.close()
+                self._streams = None
+
+    def _take_work(self, wake: asyncio.Event) -> _Work | None:
+        """What to start now and how long to sleep after; ``None`` when the loop should end."""
+        with self._lock:
+            self._watches = {w for w in self._watches if w.live}
+            calls, self._calls = self._calls, []
+            self._calls_running += len(calls)
+            idle = not self._watches and not self._calls_running
+            if idle or self._closing:
+                self._calls_running = 0  # calls cancelled before they ran
+                # Leave with the lock held, so a concurrent watch() sees no
+                # running loop and starts a fresh thread.
+                self._loop = None
+                self._wake_event = None
+                self._thread = None
+                return None
+            now = self.clock.monotonic()
+            ready = self._queue.pop_due(now)
+            for watch in ready:
+                watch.in_flight = True
+            next_due = self._queue.next_due()
+            wake.clear()
+        sleep = None if next_due is None else max(0.0, next_due - now)
+        return _Work(ready=ready, calls=calls, live=set(self._watches), sleep=sleep)
+
+    async def _call(
+        self, call: Call, done: Callable[[Any], None], http: httpx.AsyncClient, wake: asyncio.Event
+    ) -> None:
+        try:
+            deliver(done, await run_call(call, http))
+        finally:
+            with self._lock:
+                self._calls_running -= 1
+            wake.set()
+
+    async def _poll(
+        self,
+        watch: Watch,
+        http: httpx.AsyncClient,
+        stream_http: httpx.AsyncClient,
+        wake: asyncio.Event,
+    ) -> None:
+        result = await ask_status(watch, http)
+        still_polling = self._reschedule(watch, result)
+        listener = watch.listener()
+        if listener is None:
+            self.unwatch(watch)
+        elif still_polling is not None:
+            if isinstance(result, StatusReport) and self._streams is not None:
+                self._streams.follow(watch, result, stream_http)
+            deliver(listener.on_poll_result, result, still_polling=still_polling)
+        wake.set()
+
+    def _reschedule(self, watch: Watch, result: StatusReport | SutroError) -> bool | None:
+        """Apply the policy to ``result``; return whether the job is still polled.
+
+        ``None`` means the watch was removed while its request was in flight:
+        the result is dropped unreported.
+        """
+        with self._lock:
+            watch.in_flight = False
+            if not watch.active:
+                return None
+            changed = isinstance(result, StatusReport) and result != watch.last_report
+            if isinstance(result, StatusReport):
+                watch.last_report = result
+            streaming = self._streams is not None and self._streams.is_streaming(watch)
+            decision = watch.policy.after_result(
+                watch.state, result, changed=changed, streaming=streaming, once=watch.once
+            )
+            watch.state = decision.state
+            if decision.delay is None:
+                watch.active = False
+                self._watches.discard(watch)
+                return False
+            now = self.clock.monotonic()
+            due = now if watch.again_now else now + decision.delay
+            watch.again_now = False
+            self._queue.push(watch, due)
+            return True
+
+
+@dataclass(frozen=True)
+class _Work:
+    """One turn of the loop: watches due now, one-off calls, and the sleep after."""
+
+    ready: list[Watch]
+    calls: list[tuple[Call, Callable[[Any], None]]]
+    live: set[Watch]
+    sleep: float | None

@@ -1,0 +1,54 @@
+"""One request on the poller's loop, with every failure turned into a value.
+
+A poll or a one-off call (details, cancel) must never raise into the loop:
+a :class:`~sutro_widget.errors.SutroError` is the answer, and a bug becomes a
+:class:`~sutro_widget.errors.NetworkError` sentence on the card rather than a
+dead thread. Listener and callback bugs are logged, never propagated.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from ..api.shapes import StatusReport
+from ..errors import NetworkError, SutroError
+from .watch import Watch
+
+log = logging.getLogger(__name__)
+
+#: A one-off request to run on the poller's loop: given the pooled client, a coroutine.
+Call = Callable[[httpx.AsyncClient], Awaitable[Any]]
+
+
+async def ask_status(watch: Watch, http: httpx.AsyncClient) -> StatusReport | SutroError:
+    """The status of ``watch``'s job, or the error that stood in its way."""
+    try:
+        return await watch.client.fetch_status_async(watch.job_id, http)
+    except SutroError as exc:
+        return exc
+    except Exception as exc:  # a bug must become a card message, not a dead thread
+        log.debug("unexpected error polling %s", watch.job_id, exc_info=True)
+        return NetworkError(f"Unexpected problem while polling ({type(exc).__name__}).")
+
+
+async def run_call(call: Call, http: httpx.AsyncClient) -> Any:
+    """The result of a one-off ``call``, or the :class:`SutroError` it raised."""
+    try:
+        return await call(http)
+    except SutroError as exc:
+        return exc
+    except Exception as exc:  # a bug must become a message, not a dead thread
+        log.debug("unexpected error in a one-off request", exc_info=True)
+        return NetworkError(f"Unexpected problem talking to Sutro ({type(exc).__name__}).")
+
+
+def deliver(callback: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Call a listener or callback; its bug is logged and must not stop other jobs."""
+    try:
+        callback(*args, **kwargs)
+    except Exception:
+        log.exception("a sutro-widget listener failed")
