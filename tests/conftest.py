@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import threading
-import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
-
-T = TypeVar("T")
-
-#: Fast enough that a test never waits long for a poll, slow enough not to spin.
-FAST = PollPolicy(initial_interval=0.05, max_interval=0.2, error_initial=0.05, error_max=0.2)
 
 
 @pytest.fixture(autouse=True)
@@ -51,34 +40,3 @@ def poller() -> Iterator[Poller]:
 def fresh_id() -> Callable[[str], str]:
     """A job id no other test has used, so the job's script starts from its beginning."""
     return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
-    """Wait for a condition another thread makes true; fail naming ``what`` on timeout."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}")
-        threading.Event().wait(0.01)
-
-
-def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run`` on a thread of its own.
-
-    The browser tests' Playwright session keeps an event loop running on the
-    main thread for the whole test run, where ``asyncio.run`` would refuse.
-    """
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-def make_card(
-    sim: Simulator, job_id: str, poller: Poller, *, v1: bool = True, **options: Any
-) -> JobStatusWidget:
-    """A card on ``sim`` (current API, or legacy with ``v1=False``) polling fast on ``poller``.
-
-    ``options`` go to :class:`JobStatusWidget` (``policy`` overrides :data:`FAST`).
-    """
-    options.setdefault("policy", FAST)
-    base_url = sim.url_v1 if v1 else sim.url
-    return JobStatusWidget(job_id, api_key=sim.api_key, base_url=base_url, poller=poller, **options)

@@ -1,6 +1,6 @@
 """Helpers for the browser tests: a throw-away Jupyter server and a notebook page driver.
 
-Everything here follows /work/shared/browser-testing.md: Debian's chromium, all
+Everything here follows the workplace's browser-testing notes: Debian's chromium, all
 Jupyter state in a temp dir, wait for ``/api/status`` before opening a page,
 wait for the kernel's name AND the idle indicator before running cells, and
 record every status the card shows with a MutationObserver so fast sequences

@@ -9,7 +9,7 @@ import pytest
 
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import make_card, run_coroutine, wait_for
+from tests.helpers import make_card, run_coroutine, wait_for
 
 
 def test_cancel_shows_cancelling_then_cancelled(

@@ -52,4 +52,4 @@ def test_demo_notebook_runs_and_its_waiting_job_succeeds(tmp_path: Path) -> None
     assert len(widgets) == 7
     # Frontends without widgets get a readable line and an HTML snapshot.
     assert all(w["data"]["text/plain"].startswith("JobStatusWidget(job_id=") for w in widgets)
-    assert all('class="sutro-job-card-snapshot"' in w["data"]["text/html"] for w in widgets)
+    assert all('class="sutro-job-card-static"' in w["data"]["text/html"] for w in widgets)

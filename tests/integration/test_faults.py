@@ -18,7 +18,7 @@ import pytest
 from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Fault, Simulator
-from tests.conftest import make_card, wait_for
+from tests.helpers import make_card, wait_for
 
 RETRY_POLICY = PollPolicy(
     initial_interval=0.05, max_interval=0.2, error_initial=0.05, error_max=0.2, stale_after=60

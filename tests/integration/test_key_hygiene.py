@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 from sutro_widget import JobStatusWidget, SutroError
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import FAST, wait_for
+from tests.helpers import FAST, wait_for
 
 SECRET = "sk-live-SECRET-7f3a9c1e"
 WRONG_SECRET = "sk-live-WRONG-0b5d2e88"

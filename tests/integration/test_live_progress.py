@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import FAST, make_card, wait_for
+from tests.helpers import FAST, make_card, wait_for
 
 #: Polls so rarely that only the end of the progress stream can explain a quick final status.
 SLOW = PollPolicy(initial_interval=60, max_interval=60)
@@ -84,8 +84,9 @@ def test_a_finished_job_shows_as_finished_when_its_stream_ends_not_at_the_next_p
 
 
 def poller_streams(poller: Poller, w: JobStatusWidget) -> bool:
-    watch = w._watch
-    return watch is not None and poller.is_streaming(watch)
+    """Whether the poller has a live progress stream open for the card's job."""
+    watch, streams = w._watch, poller._streams
+    return watch is not None and streams is not None and streams.is_streaming(watch)
 
 
 def test_a_broken_stream_is_reopened_and_progress_completes(

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from sutro_widget.simulator import Fault, FaultSpec, Simulator
-from tests.conftest import wait_for
+from tests.helpers import wait_for
 from tests.integration.test_simulator import CLI_ENV, REPO_ROOT, Cli, FakeClock
 
 KEY = "fault-key"

@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from sutro_widget.simulator import BUILTIN_SCRIPTS, Fault, FaultSpec, Simulator, Step
-from tests.conftest import wait_for
+from tests.helpers import wait_for
 from tests.integration.test_simulator import FakeClock
 
 KEY = "jobs-key"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sutro_widget import JobStatusWidget, PollPolicy
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import wait_for
+from tests.helpers import wait_for
 
 QUICK_STALE = PollPolicy(
     initial_interval=0.05, max_interval=0.1, error_initial=0.05, error_max=0.1, stale_after=0.4
@@ -35,17 +35,19 @@ def test_stale_state_is_said_in_traits_and_repr_then_cleared_on_recovery(
     wait_for(lambda: w.stale, timeout=5, what="the stale flag")
     assert w.status == "queued"
     assert w.polling is True  # still trying
+    assert w.state == "stale"
     assert w.last_checked_at >= confirmed_at
-    assert "last confirmed" in repr(w)
-    assert "reconnecting" in repr(w)
+    assert "state='stale'" in repr(w)
+    assert "last_seen=" in repr(w)
     html = w._repr_mimebundle_()[0]["text/html"]
-    assert "last confirmed" in html
+    assert "Contact lost · last seen queued" in html
 
     revived = Simulator(port=port).start()  # the server is back on the same address
     try:
         wait_for(lambda: not w.stale and not w.error, timeout=5, what="recovery")
         assert w.status == "queued"  # a fresh simulator replays the job from the start
-        assert "last confirmed" not in repr(w)
+        assert w.state == "queued"
+        assert "last_seen=" not in repr(w)
     finally:
         w.close()
         revived.stop()

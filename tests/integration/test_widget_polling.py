@@ -17,7 +17,7 @@ from sutro_widget import (
 )
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import FAILURE_METADATA, Simulator
-from tests.conftest import FAST, make_card, wait_for
+from tests.helpers import FAST, make_card, wait_for
 
 FRONTEND_THREAD_TIMEOUT = 5.0
 
@@ -95,11 +95,19 @@ def test_the_status_sequence_is_seen_in_order(
 
 
 @pytest.mark.parametrize(
-    ("job_id", "key", "error"),
-    [("no-such-job", None, JobNotFoundError), ("job-succeeds-k", "wrong-key", AuthenticationError)],
+    ("job_id", "key", "error", "card_state"),
+    [
+        ("no-such-job", None, JobNotFoundError, "not-found"),
+        ("job-succeeds-k", "wrong-key", AuthenticationError, "unauthorized"),
+    ],
 )
 def test_401_and_404_stop_polling_with_a_clear_error(
-    sim: Simulator, poller: Poller, job_id: str, key: str | None, error: type[SutroError]
+    sim: Simulator,
+    poller: Poller,
+    job_id: str,
+    key: str | None,
+    error: type[SutroError],
+    card_state: str,
 ) -> None:
     w = JobStatusWidget(
         job_id, api_key=key or sim.api_key, base_url=sim.url_v1, policy=FAST, poller=poller
@@ -109,7 +117,8 @@ def test_401_and_404_stop_polling_with_a_clear_error(
     assert w.polling is False
     assert w.error  # one sentence on the card
     assert "wrong-key" not in w.error
-    assert w.status == "pending"  # nothing good was ever known; nothing invented
+    assert w.status == ""  # nothing good was ever known; nothing invented
+    assert w.state == card_state
     thread_ends(poller)
 
 
@@ -161,7 +170,7 @@ def test_stop_resume_and_refresh(
     wait_for(lambda: w.status == "queued", what="queued")
     w._on_browser_message(w, {"type": "stop"}, [])
     assert w.polling is False
-    with pytest.raises(RuntimeError, match="not being polled"):
+    with pytest.raises(RuntimeError, match="not being followed"):
         w.wait(1)
     sim.advance(job_id)
     w._on_browser_message(w, {"type": "refresh"}, [])  # one poll, polling stays off

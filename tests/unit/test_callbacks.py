@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from sutro_widget.card.waiting import JobEvents
-from tests.conftest import run_coroutine
+from tests.helpers import run_coroutine
 
 
 def test_change_callbacks_see_every_change_and_errors_are_logged(
