@@ -1,6 +1,6 @@
-import { buildCancel } from "./cancel";
+import { buildCancel } from "./parts/cancel";
 import { copyButton } from "./clipboard";
-import { buildFailureDetails } from "./details";
+import { buildFailureDetails } from "./parts/failure";
 import { h, setHidden, setText } from "./dom";
 import { elapsedMs, formatCheckedAgo, formatDuration, formatLastConfirmed } from "./format";
 import type { Lifetime } from "./lifetime";
@@ -13,11 +13,11 @@ import {
   readString,
   type WidgetModel,
 } from "./model";
-import { buildProgress } from "./progress";
-import { buildResults } from "./results";
-import { isFinal, lookFor, statusWord } from "./statuses";
-import { buildSummary } from "./summary";
-import { buildTimeline, withServerTimes } from "./timeline";
+import { buildProgress } from "./parts/progress";
+import { buildResults } from "./parts/results";
+import { isFinal, lookFor, statusWord } from "./states";
+import { buildSummary } from "./parts/summary";
+import { buildTimeline, withServerTimes } from "./parts/timeline";
 
 /**
  * The card's DOM and one painter per part. Painters read the model when

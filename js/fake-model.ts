@@ -4,7 +4,7 @@
  * side of the contract is tested in pytest, so a fake is enough here.
  * Not imported by widget.ts, so it never reaches the bundle.
  */
-import { render } from "./widget";
+import widget from "./widget";
 import type { ChangeEvent, OutgoingMessage, TraitName, Traits, WidgetModel } from "./model";
 
 export const DEFAULT_TRAITS: Traits = {
@@ -89,7 +89,7 @@ export interface Mounted {
 export function mount(model: FakeModel, signal?: AbortSignal): Mounted {
   const el = document.createElement("div");
   document.body.append(el);
-  const cleanup = render(signal ? { model, el, signal } : { model, el });
+  const cleanup = widget.render(signal ? { model, el, signal } : { model, el });
   const card = el.querySelector<HTMLElement>(".sutro-job-card");
   if (!card) throw new Error("render did not add a .sutro-job-card");
   const part = (testid: string): HTMLElement => {

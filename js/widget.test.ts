@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "./fake-model";
-import { CANONICAL_STATUSES } from "./statuses";
+import { CANONICAL_STATUSES } from "./states";
 import widget from "./widget";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

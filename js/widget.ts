@@ -45,7 +45,7 @@ function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
  * listeners and its own 1-second clock, all undone by the returned cleanup or
  * when anywidget aborts `signal` (whichever comes first; both are safe).
  */
-export function render({ model, el, signal }: RenderProps): () => void {
+function render({ model, el, signal }: RenderProps): () => void {
   const lifetime = new Lifetime();
   const card = buildCard(model, lifetime);
   const painters = paintersByTrait(card);

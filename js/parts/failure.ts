@@ -1,6 +1,6 @@
-import { copyButton } from "./clipboard";
-import { h, setHidden, setText } from "./dom";
-import type { Lifetime } from "./lifetime";
+import { copyButton } from "../clipboard";
+import { h, setHidden, setText } from "../dom";
+import type { Lifetime } from "../lifetime";
 
 /**
  * The "Why it failed" section. Built once per view and only re-filled, so the

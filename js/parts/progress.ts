@@ -1,7 +1,7 @@
-import { h, setHidden, setText } from "./dom";
-import { formatCount, formatEta, formatRate, formatRows, formatTokens } from "./format";
-import { amountField } from "./model";
-import { isFinal } from "./statuses";
+import { h, setHidden, setText } from "../dom";
+import { formatCount, formatEta, formatRate, formatRows, formatTokens } from "../format";
+import { amountField } from "../model";
+import { isFinal } from "../states";
 
 /**
  * The progress bar and its line of text, drawn from the `progress` trait and

@@ -1,7 +1,7 @@
-import { h, setHidden, setText } from "./dom";
-import { formatDuration } from "./format";
-import type { HistoryEntry } from "./model";
-import { isFinal, lookFor } from "./statuses";
+import { h, setHidden, setText } from "../dom";
+import { formatDuration } from "../format";
+import type { HistoryEntry } from "../model";
+import { isFinal, lookFor } from "../states";
 
 /**
  * The timeline strip: how long the job spent in each phase this card saw,

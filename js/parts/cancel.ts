@@ -1,6 +1,6 @@
-import { h, setHidden, setText } from "./dom";
-import type { Lifetime } from "./lifetime";
-import { isFinal } from "./statuses";
+import { h, setHidden, setText } from "../dom";
+import type { Lifetime } from "../lifetime";
+import { isFinal } from "../states";
 
 /**
  * The Cancel button, its inline confirm step and the cancel error. Cancelling

@@ -1,6 +1,6 @@
-import { h, setHidden } from "./dom";
-import { formatMoney, formatRows, formatTokens, formatWhen } from "./format";
-import { amountField, textField } from "./model";
+import { h, setHidden } from "../dom";
+import { formatMoney, formatRows, formatTokens, formatWhen } from "../format";
+import { amountField, textField } from "../model";
 
 /**
  * The one-line job summary drawn from the `details` trait: what the job is,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeModel, mount } from "./fake-model";
+import { FakeModel, mount } from "../fake-model";
 import { phasesOf, timelineText, withServerTimes } from "./timeline";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

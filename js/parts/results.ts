@@ -1,6 +1,6 @@
-import { copyButton } from "./clipboard";
-import { h, setHidden, setText } from "./dom";
-import type { Lifetime } from "./lifetime";
+import { copyButton } from "../clipboard";
+import { h, setHidden, setText } from "../dom";
+import type { Lifetime } from "../lifetime";
 
 /**
  * "Fetch the results": the Python snippet Python built for a succeeded job,

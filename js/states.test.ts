@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CANONICAL_STATUSES, isFinal, lookFor, statusWord } from "./statuses";
+import { CANONICAL_STATUSES, isFinal, lookFor, statusWord } from "./states";
 
 describe("status table", () => {
   it("gives every canonical status its own icon and its own word", () => {

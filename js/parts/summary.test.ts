@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeModel, mount } from "./fake-model";
+import { FakeModel, mount } from "../fake-model";
 import { summaryPieces, summaryTitle } from "./summary";
 
 afterEach(() => {

@@ -6,8 +6,8 @@ import {
   hasFailureReason,
   opensOnPaint,
   showsFailureDetails,
-} from "./details";
-import { Lifetime } from "./lifetime";
+} from "./failure";
+import { Lifetime } from "../lifetime";
 
 describe("failureReasonText", () => {
   it("shows a string as is", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeModel, mount } from "./fake-model";
-import { CANONICAL_STATUSES } from "./statuses";
+import { FakeModel, mount } from "../fake-model";
+import { CANONICAL_STATUSES } from "../states";
 
 const SNIPPET = 'import sutro as so\n\nresults = so.get_job_results("job-123")';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { canCancel } from "./cancel";
-import { FakeModel, mount } from "./fake-model";
-import { CANONICAL_STATUSES } from "./statuses";
+import { FakeModel, mount } from "../fake-model";
+import { CANONICAL_STATUSES } from "../states";
 
 afterEach(() => {
   document.body.replaceChildren();
