@@ -1,12 +1,19 @@
 import { h, setHidden, setText } from "../dom";
 import { formatDuration } from "../format";
+import { clockEnd, epochMs } from "../jobtime";
 import type { HistoryEntry } from "../model";
-import { isFinal, lookFor } from "../states";
+import { definePart, type Part, type PartContext } from "../part";
+import { cardStateOf, isFinal, lookFor } from "../states";
 
 /**
- * The timeline strip: how long the job spent in each phase this card saw,
- * from the `history` trait. Told by text as well as by coloured segments, so
- * colour is never the only carrier.
+ * The phase timeline: how long the job spent in each status, as a thin
+ * labelled strip under the progress bar, so the two are never confused (the
+ * bar is rows done; the strip is time). Widths are true to durations; a phase
+ * under a second is a tick, never a share; a final status is a short cap.
+ * The open phase grows with the browser clock only while the state is live:
+ * it freezes at last_checked_at (stale, stopped, unreachable) or finished_at.
+ *
+ * Reads: history, details, state, status, finished_at, last_checked_at (and the clock).
  */
 
 export interface Phase {
@@ -37,12 +44,6 @@ export function phasesOf(history: HistoryEntry[], end: number): Phase[] {
 
 /** Phases a job goes through before it runs: the server's start time ends them. */
 const BEFORE_RUNNING = new Set(["pending", "submitted", "queued", "starting"]);
-
-function epochMs(value: unknown): number | null {
-  if (typeof value !== "string" || value === "") return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
-}
 
 /**
  * The observed history, completed with the server's own timestamps (from the
@@ -80,50 +81,83 @@ export function timelineText(phases: Phase[]): string {
   return phases.map(phaseLabel).join(" \u2192 ");
 }
 
-export interface Timeline {
-  root: HTMLDivElement;
-  /** Repaints from the history; `end` is where an open last phase stops. */
-  paint: (history: HistoryEntry[], end: number) => void;
+/** Phases shorter than this are drawn as a tick: a share of 0 s would only mislead. */
+export const TICK_MS = 1000;
+
+/** How a phase is drawn: a tick, a final cap, or a share of the strip's width. */
+export function segmentKind(phase: Phase): "tick" | "final" | "share" {
+  if (phase.ms === null) return "final";
+  return phase.ms < TICK_MS ? "tick" : "share";
 }
 
-/** Builds the hidden strip; segments are reused across ticks, so a tick only edits numbers. */
-export function buildTimeline(): Timeline {
-  // The strip repeats the text below it, so it is hidden from screen readers.
-  const strip = h("div", {
-    className: "sutro-job-card__timeline-strip",
-    attrs: { "aria-hidden": "true" },
+/** Each segment's flex-grow: its share of the time spent in shared phases (ticks and the cap get 0). */
+export function segmentShares(phases: Phase[]): number[] {
+  const total = phases.reduce((sum, phase) => sum + (segmentKind(phase) === "share" ? (phase.ms ?? 0) : 0), 0);
+  return phases.map((phase) => (segmentKind(phase) === "share" && total > 0 ? (phase.ms ?? 0) / total : 0));
+}
+
+function segmentNode(): HTMLSpanElement {
+  return h("span", { className: "sutro-job-card__segment", testid: "timeline-segment" }, [
+    h("span", { className: "sutro-job-card__segment-bar" }),
+    h("span", { className: "sutro-job-card__segment-label" }),
+  ]);
+}
+
+/** Fits the strip's segments to the phases; segments are reused, so a tick only edits numbers. */
+function paintStrip(strip: HTMLElement, phases: Phase[]): void {
+  while (strip.children.length > phases.length) strip.lastElementChild?.remove();
+  while (strip.children.length < phases.length) strip.append(segmentNode());
+  const shares = segmentShares(phases);
+  phases.forEach((phase, index) => {
+    const segment = strip.children[index] as HTMLElement;
+    const kind = segmentKind(phase);
+    if (segment.dataset.status !== phase.status) segment.dataset.status = phase.status;
+    segment.dataset.tone = lookFor(phase.status).tone;
+    segment.dataset.kind = kind;
+    segment.dataset.final = String(kind === "final");
+    segment.style.flexGrow = String(shares[index] ?? 0);
+    const label = phaseLabel(phase);
+    if (segment.title !== label) segment.title = label;
+    const labelNode = segment.lastElementChild;
+    if (labelNode) setText(labelNode, kind === "tick" ? "" : label);
   });
-  const text = h("div", { className: "sutro-job-card__timeline-text", testid: "timeline-text" });
+}
+
+export interface Timeline {
+  root: HTMLDivElement;
+  part: Part;
+}
+
+/** Builds the hidden strip and its text (the text is for screen readers: the strip is labelled already). */
+export function buildTimeline(ctx: PartContext): Timeline {
+  const strip = h("div", { className: "sutro-job-card__timeline-strip" });
+  const text = h("div", {
+    className: "sutro-job-card__timeline-text sutro-job-card__sr-only",
+    testid: "timeline-text",
+  });
   // It ticks every second: aria-live="off" keeps each tick from being announced.
   const root = h(
     "div",
     { className: "sutro-job-card__timeline", testid: "timeline", attrs: { "aria-live": "off" } },
-    [strip, text],
+    [
+      h("span", { className: "sutro-job-card__timeline-label", text: "phases", attrs: { "aria-hidden": "true" } }),
+      h("div", { className: "sutro-job-card__timeline-body", attrs: { "aria-hidden": "true" } }, [strip]),
+      text,
+    ],
   );
   root.hidden = true;
 
-  const paint = (history: HistoryEntry[], end: number): void => {
-    const phases = phasesOf(history, end);
+  const reads = ["history", "details", "state", "status", "finished_at", "last_checked_at"] as const;
+  const part = definePart(ctx, "timeline", reads, (t, now) => {
+    const state = cardStateOf(t.state, t.status);
+    const end = clockEnd(state, t, now);
+    const phases = phasesOf(withServerTimes(t.history, t.details), end);
+    root.dataset.frozen = String(!lookFor(state).live);
     setHidden(root, phases.length < 2);
     if (phases.length < 2) return;
-    const total = phases.reduce((sum, phase) => sum + (phase.ms ?? 0), 0);
-    while (strip.children.length > phases.length) strip.lastElementChild?.remove();
-    while (strip.children.length < phases.length) {
-      strip.append(h("span", { className: "sutro-job-card__segment", testid: "timeline-segment" }));
-    }
-    phases.forEach((phase, index) => {
-      const segment = strip.children[index] as HTMLElement;
-      if (segment.dataset.status !== phase.status) segment.dataset.status = phase.status;
-      segment.dataset.tone = lookFor(phase.status).tone;
-      segment.dataset.final = String(phase.ms === null);
-      // Share of the whole as a plain number; with no time yet, equal shares.
-      const share = phase.ms === null ? 0 : total > 0 ? phase.ms / total : 1;
-      segment.style.flexGrow = String(share);
-      const label = phaseLabel(phase);
-      if (segment.title !== label) segment.title = label;
-    });
+    paintStrip(strip, phases);
     setText(text, timelineText(phases));
-  };
+  }, { ticks: true });
 
-  return { root, paint };
+  return { root, part };
 }
