@@ -33,7 +33,7 @@ describe("copy buttons", () => {
     const writeText = vi.fn(() => Promise.resolve());
     stubClipboard({ writeText });
     const metadata = { failure_reason: { message: "boom" }, n: [1, 2] };
-    const { part } = mount(new FakeModel({ status: "failed", metadata }));
+    const { part } = mount(new FakeModel({ state: "failed", status: "failed", metadata }));
     part("copy-metadata").click();
     await vi.waitFor(() => expect(writeText).toHaveBeenCalled());
     expect(writeText).toHaveBeenCalledWith(JSON.stringify(metadata, null, 2));

@@ -4,26 +4,20 @@
  * side of the contract is tested in pytest, so a fake is enough here.
  * Not imported by widget.ts, so it never reaches the bundle.
  */
-import { render } from "./widget";
-import type { ChangeEvent, OutgoingMessage, TraitName, Traits, WidgetModel } from "./model";
+import { SERVER_STATUSES } from "./states";
+import widget from "./widget";
+import { TRAIT_DEFAULTS, type ChangeEvent, type OutgoingMessage, type TraitName, type Traits, type WidgetModel } from "./model";
 
-export const DEFAULT_TRAITS: Traits = {
+/**
+ * What a test starts from: Python's defaults (TRAIT_DEFAULTS, the one trait
+ * list) with a job id and a job the server says is pending and being polled.
+ */
+export const TEST_TRAITS: Traits = {
+  ...TRAIT_DEFAULTS,
   job_id: "job-123",
+  state: "pending",
   status: "pending",
-  raw_status: "",
-  message: "",
-  metadata: {},
-  error: "",
   polling: true,
-  started_at: 0,
-  finished_at: 0,
-  last_checked_at: 0,
-  stale: false,
-  details: {},
-  progress: {},
-  history: [],
-  cancel_error: "",
-  results_snippet: "",
 };
 
 export class FakeModel implements WidgetModel {
@@ -32,7 +26,7 @@ export class FakeModel implements WidgetModel {
   readonly sent: OutgoingMessage[] = [];
 
   constructor(initial: Partial<Traits> = {}, { empty = false } = {}) {
-    this.values = empty ? {} : { ...DEFAULT_TRAITS, ...initial };
+    this.values = empty ? {} : { ...TEST_TRAITS, ...initial };
   }
 
   get(name: TraitName): unknown {
@@ -42,6 +36,16 @@ export class FakeModel implements WidgetModel {
   /** Sets a trait and fires `change:<name>`, as a synced update from Python would. */
   set<K extends TraitName>(name: K, value: Traits[K]): void {
     this.setRaw(name, value);
+  }
+
+  /**
+   * Moves the card to a state as Python's reducer would: `state`, and with it
+   * `status` when the state is a server status (a card state such as "stale"
+   * keeps the server's last status).
+   */
+  enter(state: string): void {
+    if ((SERVER_STATUSES as readonly string[]).includes(state)) this.set("status", state);
+    this.set("state", state);
   }
 
   /** Like set, but lets a test send a value outside the contract. */
@@ -89,7 +93,7 @@ export interface Mounted {
 export function mount(model: FakeModel, signal?: AbortSignal): Mounted {
   const el = document.createElement("div");
   document.body.append(el);
-  const cleanup = render(signal ? { model, el, signal } : { model, el });
+  const cleanup = widget.render(signal ? { model, el, signal } : { model, el });
   const card = el.querySelector<HTMLElement>(".sutro-job-card");
   if (!card) throw new Error("render did not add a .sutro-job-card");
   const part = (testid: string): HTMLElement => {

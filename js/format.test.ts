@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
-  elapsedMs,
   formatCheckedAgo,
   formatCompact,
   formatCount,
   formatDuration,
   formatEta,
-  formatLastConfirmed,
+  formatAgo,
+  formatClock,
   formatMoney,
+  formatRateNumber,
+  formatRowRate,
+  formatTimeOfDay,
   formatRate,
   formatRows,
   formatTokens,
@@ -37,19 +40,6 @@ describe("formatDuration", () => {
   });
 });
 
-describe("elapsedMs", () => {
-  it("is null before the card starts following", () => {
-    expect(elapsedMs(0, 0, 10_000)).toBeNull();
-  });
-  it("counts to now while unfinished and stops at finished_at", () => {
-    expect(elapsedMs(1_000, 0, 46_000)).toBe(45_000);
-    expect(elapsedMs(1_000, 11_000, 99_000)).toBe(10_000);
-  });
-  it("never goes negative under clock skew", () => {
-    expect(elapsedMs(50_000, 0, 40_000)).toBe(0);
-  });
-});
-
 describe("formatCheckedAgo", () => {
   it("says not checked yet while 0", () => {
     expect(formatCheckedAgo(0, 5_000)).toBe("not checked yet");
@@ -60,13 +50,6 @@ describe("formatCheckedAgo", () => {
   });
   it("clamps a future timestamp (clock skew) to 0s", () => {
     expect(formatCheckedAgo(20_000, 13_000)).toBe("checked 0s ago");
-  });
-});
-
-describe("formatLastConfirmed", () => {
-  it("says how old the last good answer is, and that it is reconnecting", () => {
-    expect(formatLastConfirmed(10_000, 190_000)).toBe("last confirmed 3m 00s ago, reconnecting\u2026");
-    expect(formatLastConfirmed(0, 5_000)).toBe("not confirmed yet, reconnecting\u2026");
   });
 });
 
@@ -127,8 +110,12 @@ describe("formatMoney", () => {
     [0, "$0.00"],
     [0.42, "$0.42"],
     [0.4, "$0.40"],
-    [0.005, "$0.01"],
-    [0.0012, "<$0.01"],
+    [0.084, "$0.084"],
+    [0.08, "$0.08"],
+    [0.005, "$0.005"],
+    [0.0012, "$0.001"],
+    [0.0004, "<$0.001"],
+    [0.9996, "$1.00"],
     [3, "$3.00"],
     [1_234.5, "$1,234.50"],
     [19.999, "$20.00"],
@@ -181,5 +168,46 @@ describe("formatWhen", () => {
   it("is null for text that is not a time", () => {
     expect(formatWhen("yesterday-ish")).toBeNull();
     expect(formatWhen("")).toBeNull();
+  });
+});
+
+describe("formatClock", () => {
+  it.each([
+    [0, "00:00"],
+    [61_000, "01:01"],
+    [3_599_000, "59:59"],
+    [3_723_000, "1:02:03"],
+    [-5, "00:00"],
+  ])("%d ms -> %s", (ms, text) => {
+    expect(formatClock(ms)).toBe(text);
+  });
+});
+
+describe("formatAgo", () => {
+  it.each([
+    [1_000, "just now"],
+    [40_000, "40 s ago"],
+    [125_000, "2 min ago"],
+    [3 * 3_600_000 + 5, "3 h ago"],
+    [-10_000, "just now"],
+  ])("%d ms -> %s", (ms, text) => {
+    expect(formatAgo(ms)).toBe(text);
+  });
+});
+
+describe("rates", () => {
+  it("keeps one decimal below 100 and goes compact above", () => {
+    expect(formatRateNumber(10.7)).toBe("10.7");
+    expect(formatRateNumber(3)).toBe("3");
+    expect(formatRateNumber(99.96)).toBe("100");
+    expect(formatRateNumber(1_234)).toBe("1.2k");
+    expect(formatRowRate(10.74)).toBe("10.7 rows/s");
+  });
+});
+
+describe("formatTimeOfDay", () => {
+  it("gives the local hours and minutes, zero-padded", () => {
+    const at = new Date(2025, 0, 15, 9, 3, 59).getTime();
+    expect(formatTimeOfDay(at)).toBe("09:03");
   });
 });

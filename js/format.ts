@@ -22,17 +22,6 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Time since the card began following the job. It stops at `finishedAt` once a
- * final status was seen, so a finished job's card does not keep counting.
- * Returns null while `startedAt` is 0 (Python has not started following yet).
- */
-export function elapsedMs(startedAt: number, finishedAt: number, now: number): number | null {
-  if (startedAt <= 0) return null;
-  const end = finishedAt > 0 ? finishedAt : now;
-  return Math.max(0, end - startedAt);
-}
-
-/**
  * "checked 3s ago" for the last successful answer, or "not checked yet" while
  * it is 0. A timestamp slightly in the future (kernel clock ahead of the
  * browser's) clamps to "0s ago" instead of going negative.
@@ -40,15 +29,6 @@ export function elapsedMs(startedAt: number, finishedAt: number, now: number): n
 export function formatCheckedAgo(lastCheckedAt: number, now: number): string {
   if (lastCheckedAt <= 0) return "not checked yet";
   return `checked ${formatDuration(now - lastCheckedAt)} ago`;
-}
-
-/**
- * What the meta line says instead of "checked … ago" once the state is stale:
- * the card must not present an old status as current while it reconnects.
- */
-export function formatLastConfirmed(lastCheckedAt: number, now: number): string {
-  if (lastCheckedAt <= 0) return "not confirmed yet, reconnecting\u2026";
-  return `last confirmed ${formatDuration(now - lastCheckedAt)} ago, reconnecting\u2026`;
 }
 
 /** Clamps bad input (negative, NaN, Infinity) to 0: formatters never print "NaN" or "-3". */
@@ -91,12 +71,19 @@ export function formatRows(n: number): string {
 }
 
 /**
- * US dollars with cents: `$0.42`, `$1,234.50`. A cost above zero but under a
- * cent shows as `<$0.01` so a tiny job never reads as free.
+ * US dollars: `$1,234.50` with cents from $1 up; below $1, a third decimal
+ * when it says something (`$0.084`, `$0.08`), since batch jobs often cost
+ * cents. Above zero but under a tenth of a cent shows as `<$0.001`, so a tiny
+ * job never reads as free.
  */
 export function formatMoney(usd: number): string {
   const value = nonNegative(usd);
-  if (value > 0 && value < 0.005) return "<$0.01";
+  if (value > 0 && value < 0.0005) return "<$0.001";
+  const mills = Math.round(value * 1000);
+  if (mills < 1000) {
+    const fraction = String(mills).padStart(3, "0");
+    return `$0.${fraction.endsWith("0") ? fraction.slice(0, 2) : fraction}`;
+  }
   const cents = Math.round(value * 100);
   return `$${formatCount(Math.floor(cents / 100))}.${pad2(cents % 100)}`;
 }
@@ -110,9 +97,49 @@ export function formatTokens(input: number | null, output: number | null): strin
   return sides.length === 0 ? null : `${sides.join(" / ")} tokens`;
 }
 
-/** Throughput: `1.2k tok/s`, `3.4 tok/s`. */
+/**
+ * A rate's number: one decimal below 100 (`10.7`, `3`), compact above
+ * (`340`, `1.2k`), like tqdm's `10.70row/s` but steadier.
+ */
+export function formatRateNumber(perSecond: number): string {
+  const value = nonNegative(perSecond);
+  return value < 99.95 ? String(Math.round(value * 10) / 10) : formatCompact(value);
+}
+
+/** Token throughput: `1.2k tok/s`, `3.4 tok/s`. */
 export function formatRate(tokensPerSecond: number): string {
-  return `${formatCompact(tokensPerSecond)} tok/s`;
+  return `${formatRateNumber(tokensPerSecond)} tok/s`;
+}
+
+/** Row throughput: `10.7 rows/s`, `1.2k rows/s`. */
+export function formatRowRate(rowsPerSecond: number): string {
+  return `${formatRateNumber(rowsPerSecond)} rows/s`;
+}
+
+/** A tqdm-style clock: `01:01`, `59:59`, `1:02:03`. */
+export function formatClock(ms: number): string {
+  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  const hours = Math.floor(total / 3600);
+  const rest = `${pad2(Math.floor((total % 3600) / 60))}:${pad2(total % 60)}`;
+  return hours > 0 ? `${hours}:${rest}` : rest;
+}
+
+/**
+ * How long ago, coarse, for a sentence: `just now`, `40 s ago`, `2 min ago`,
+ * `3 h ago`. Used where a ticking second would only distract.
+ */
+export function formatAgo(ms: number): string {
+  const seconds = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  if (seconds < 5) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  return `${Math.floor(seconds / 3600)} h ago`;
+}
+
+/** The local time of day, `14:03`, for "finished 14:03". */
+export function formatTimeOfDay(ms: number): string {
+  const date = new Date(ms);
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
 }
 
 /**

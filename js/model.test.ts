@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeModel } from "./fake-model";
-import { amountField, readArray, readHistory, readObject, textField } from "./model";
+import modelSource from "./model.ts?raw";
+import { TRAIT_NAMES, amountField, readArray, readHistory, readObject, readTrait, readTraits, textField } from "./model";
 
 function withRaw(name: "details" | "history", value: unknown): FakeModel {
   const model = new FakeModel();
@@ -67,5 +68,51 @@ describe("fields", () => {
     expect(amountField({ a: Number.POSITIVE_INFINITY }, "a")).toBeNull();
     expect(amountField({ a: null }, "a")).toBeNull();
     expect(amountField({}, "a")).toBeNull();
+  });
+});
+
+describe("the Traits interface as the Python contract test reads it", () => {
+  it("has one `name: type;` line per trait, matching TRAIT_DEFAULTS", () => {
+    const block = /export interface Traits \{\n([\s\S]*?)\n\}/.exec(modelSource)?.[1] ?? "";
+    const fields = block
+      .split("\n")
+      .map((line) => /^\s*(\w+)\??:\s*([^;]+);/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]?.trim()]);
+    expect(fields.map(([name]) => name)).toEqual(TRAIT_NAMES);
+    expect(Object.fromEntries(fields)).toMatchObject({
+      job_id: "string",
+      state: "string",
+      polling: "boolean",
+      last_checked_at: "number",
+      metadata: "Record<string, unknown>",
+      history: "HistoryEntry[]",
+      compact: "boolean",
+    });
+  });
+});
+
+describe("readTrait", () => {
+  it("reads each trait as its contract type, and a wrong type as that type's empty value", () => {
+    const model = new FakeModel({}, { empty: true });
+    for (const name of TRAIT_NAMES) model.setRaw(name, Symbol("wrong"));
+    expect(readTraits(model, TRAIT_NAMES)).toEqual({
+      ...Object.fromEntries(TRAIT_NAMES.map((name) => [name, ""])),
+      metadata: {},
+      details: {},
+      progress: {},
+      history: [],
+      polling: false,
+      stale: false,
+      compact: false,
+      started_at: 0,
+      finished_at: 0,
+      last_checked_at: 0,
+    });
+  });
+  it("never reads Python's default for a missing trait (an unsynced card is not 'connecting' by accident)", () => {
+    const model = new FakeModel({}, { empty: true });
+    expect(readTrait(model, "state")).toBe("");
+    expect(readTrait(model, "polling")).toBe(false);
   });
 });

@@ -5,36 +5,40 @@
  */
 
 /**
- * What the server knows about the job itself (`details` trait). Every key may
- * be missing or null: `{}` until Python has fetched it.
+ * What the server knows about the job itself (`details` trait, the job
+ * summary). Every key may be missing or null: `{}` until Python has fetched it.
+ * A type alias (not an interface) so it is assignable to Record<string, unknown>.
  */
-export interface JobDetails {
+export type JobDetails = {
   name?: string | null;
   description?: string | null;
   model?: string | null;
   num_rows?: number | null;
   input_tokens?: number | null;
   output_tokens?: number | null;
-  /** USD, before or during the run. */
+  /** USD for the whole job, before or during the run. */
   cost_estimate?: number | null;
-  /** USD, only once the job has finished. */
+  /** USD actually charged, once the job has finished. */
   job_cost?: number | null;
   datetime_created?: string | null;
   datetime_started?: string | null;
   datetime_completed?: string | null;
-}
+  /** A string or {message, code}; the failure part also looks in `metadata`. */
+  failure_reason?: unknown;
+};
 
 /** Live progress (`progress` trait); `{}` until known. */
-export interface JobProgress {
+export type JobProgress = {
   rows_done?: number | null;
   rows_total?: number | null;
   input_tokens?: number | null;
   output_tokens?: number | null;
   tokens_per_second?: number | null;
+  rows_per_second?: number | null;
   eta_seconds?: number | null;
   /** True while a live progress stream is connected (else: numbers from the last poll). */
   streaming?: boolean | null;
-}
+};
 
 /** One status transition this card observed; `at` is epoch ms. */
 export interface HistoryEntry {
@@ -42,38 +46,70 @@ export interface HistoryEntry {
   at: number;
 }
 
-/** Every trait Python syncs to the browser, with its contract type. */
+/**
+ * Every trait Python syncs to the browser, with its contract type
+ * (/work/notes/contract.md). One `name: type;` per line: a Python test parses
+ * this block, so keep comments after the semicolon.
+ */
 export interface Traits {
   job_id: string;
-  status: string;
-  raw_status: string;
+  state: string; // the card state (states.ts CARD_STATES); "connecting" until the first answer
+  status: string; // the server's last canonical status; "" until the server answered
+  raw_status: string; // exactly what the server sent; "" until then
   message: string;
   metadata: Record<string, unknown>;
-  error: string;
+  error: string; // "" or one sentence: the current problem
   polling: boolean;
-  started_at: number;
-  finished_at: number;
-  last_checked_at: number;
-  /** True while fetching fails and the last good answer is too old to present as current. */
-  stale: boolean;
+  started_at: number; // epoch ms the card was created
+  finished_at: number; // epoch ms the card first saw a final status; 0 until then
+  last_checked_at: number; // epoch ms of the last good answer
+  stale: boolean; // kept for compatibility: state == "stale"
   details: JobDetails;
   progress: JobProgress;
-  /** Transitions oldest first, status canonical lowercase. */
-  history: HistoryEntry[];
-  /** "" or one sentence about why the last cancel request failed. */
-  cancel_error: string;
-  /** "" or Python code that fetches the results with the official SDK. */
-  results_snippet: string;
+  history: HistoryEntry[]; // transitions oldest first, at most 50
+  cancel_error: string; // "" or why the last cancel request failed
+  results_snippet: string; // "" or Python code that fetches the results
+  compact: boolean; // the initial fold state of every view
 }
 
 export type TraitName = keyof Traits;
+
+/**
+ * Python's defaults, one value per trait. The one list of trait names on the
+ * browser side: `Traits` makes tsc reject a missing or extra key, and
+ * TRAIT_NAMES, the fake model and the readers are derived from it.
+ */
+export const TRAIT_DEFAULTS: Traits = {
+  job_id: "",
+  state: "connecting",
+  status: "",
+  raw_status: "",
+  message: "",
+  metadata: {},
+  error: "",
+  polling: false,
+  started_at: 0,
+  finished_at: 0,
+  last_checked_at: 0,
+  stale: false,
+  details: {},
+  progress: {},
+  history: [],
+  cancel_error: "",
+  results_snippet: "",
+  compact: false,
+};
+
+/** Every trait name, in contract order. */
+export const TRAIT_NAMES = Object.keys(TRAIT_DEFAULTS) as TraitName[];
 
 /** The custom messages the card may send back; Python only asks its poller (or the API) to act. */
 export type OutgoingMessage =
   | { type: "refresh" }
   | { type: "stop" }
   | { type: "resume" }
-  | { type: "cancel" };
+  | { type: "cancel" }
+  | { type: "retry" };
 
 export type ChangeEvent = `change:${TraitName}`;
 
@@ -140,8 +176,13 @@ export function readMetadata(model: WidgetModel): Record<string, unknown> {
  * and a positive finite `at`), so one bad element costs one entry, not the strip.
  */
 export function readHistory(model: WidgetModel): HistoryEntry[] {
+  return historyOf(model.get("history"));
+}
+
+/** The well-formed entries of a raw `history` value (anything not a list has none). */
+export function historyOf(value: unknown): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  for (const item of readArray(model, "history")) {
+  for (const item of Array.isArray(value) ? value : []) {
     if (!isRecord(item)) continue;
     const { status, at } = item;
     if (typeof status !== "string" || status === "") continue;
@@ -164,4 +205,28 @@ export function textField(record: Record<string, unknown>, key: string): string 
 export function amountField(record: Record<string, unknown>, key: string): number | null {
   const value = record[key];
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+/**
+ * One trait, checked against its contract type: the type is taken from
+ * TRAIT_DEFAULTS, and a value of the wrong type reads as that type's empty
+ * value ("", 0, false, {}, []), never as Python's default, so a trait that
+ * has not synced never looks like "polling" or a real state.
+ */
+export function readTrait<K extends TraitName>(model: WidgetModel, name: K): Traits[K] {
+  const kind = TRAIT_DEFAULTS[name];
+  let value: unknown;
+  if (typeof kind === "string") value = readString(model, name);
+  else if (typeof kind === "number") value = readNumber(model, name);
+  else if (typeof kind === "boolean") value = readBool(model, name);
+  else if (Array.isArray(kind)) value = historyOf(model.get(name));
+  else value = readObject(model, name);
+  return value as Traits[K];
+}
+
+/** The named traits, each checked: what a part's painter is handed. */
+export function readTraits<R extends TraitName>(model: WidgetModel, names: readonly R[]): Pick<Traits, R> {
+  const picked: Partial<Pick<Traits, R>> = {};
+  for (const name of names) picked[name] = readTrait(model, name);
+  return picked as Pick<Traits, R>;
 }

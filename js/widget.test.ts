@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "./fake-model";
-import { CANONICAL_STATUSES } from "./statuses";
-import widget from "./widget";
+import { TRAIT_DEFAULTS, TRAIT_NAMES, type TraitName, type Traits } from "./model";
+import * as entry from "./widget";
+import widget, { paintersByTrait } from "./widget";
+import { buildCard } from "./card";
+import { Lifetime } from "./lifetime";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-const TRAIT_COUNT = 16;
+/** Every trait but started_at (which no painter reads) has one listener per view. */
+const TRAIT_COUNT = TRAIT_NAMES.length - 1;
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -17,8 +21,10 @@ afterEach(() => {
 });
 
 describe("module shape", () => {
-  it("exports default { render } as anywidget expects", () => {
+  it("exports default { render } as anywidget expects, and no named render", () => {
     expect(typeof widget.render).toBe("function");
+    expect(Object.keys(widget)).toEqual(["render"]);
+    expect("render" in entry).toBe(false);
   });
 
   it("renders one scoped live-region card", () => {
@@ -30,46 +36,89 @@ describe("module shape", () => {
 
   it("survives a model whose traits have not synced yet", () => {
     const { part, card } = mount(new FakeModel({}, { empty: true }));
-    expect(part("status-word").textContent).toBe("Unknown");
+    expect(part("status-word").textContent).toBe("Connecting");
     expect(card.dataset.status).toBe("");
-    expect(part("checked-ago").textContent).toBe("not checked yet");
+    expect(part("checked-ago").hidden).toBe(true); // polling reads false until synced
   });
 });
 
-describe("status", () => {
-  it("shows a distinct icon and word and sets data-status for every canonical status", () => {
-    const model = new FakeModel();
-    const { card, part } = mount(model);
-    const icons = new Set<string>();
-    const words = new Set<string>();
-    for (const status of CANONICAL_STATUSES) {
-      model.set("status", status);
-      expect(card.dataset.status).toBe(status);
-      const word = part("status-word").textContent ?? "";
-      expect(word).toBe(status[0]?.toUpperCase() + status.slice(1));
-      icons.add(part("status-icon").textContent ?? "");
-      words.add(word);
+describe("trait -> painters map", () => {
+  it("knows the contract's 18 traits, one list derived from TRAIT_DEFAULTS", () => {
+    expect(TRAIT_NAMES).toEqual(Object.keys(TRAIT_DEFAULTS));
+    expect(TRAIT_NAMES).toHaveLength(18);
+  });
+
+  it("subscribes every trait to exactly the parts that declare they read it", () => {
+    const card = buildCard(new FakeModel(), new Lifetime());
+    const map = paintersByTrait(card.parts);
+    expect([...map.keys()].sort()).toEqual(TRAIT_NAMES.filter((name) => name !== "started_at").sort());
+    for (const [trait, parts] of map) {
+      for (const part of card.parts) expect(parts.includes(part), `${trait} / ${part.name}`).toBe(part.reads.includes(trait));
     }
-    expect(icons.size).toBe(CANONICAL_STATUSES.length);
-    expect(words.size).toBe(CANONICAL_STATUSES.length);
-    expect(part("status-icon").getAttribute("aria-hidden")).toBe("true");
   });
 
-  it("shows the raw value for unknown: 'Unknown: PAUSED'", () => {
-    const model = new FakeModel({ status: "running", raw_status: "RUNNING" });
-    const { part, card } = mount(model);
-    model.set("status", "unknown");
-    model.set("raw_status", "PAUSED");
-    expect(part("status-word").textContent).toBe("Unknown: PAUSED");
-    expect(card.dataset.status).toBe("unknown");
+  it("hands each painter only the traits it declared", () => {
+    const model = new FakeModel();
+    const card = buildCard(model, new Lifetime());
+    const get = vi.spyOn(model, "get");
+    for (const part of card.parts) {
+      get.mockClear();
+      part.paint();
+      const read = new Set(get.mock.calls.map(([name]) => name));
+      expect([...read].sort(), part.name).toEqual([...part.reads].sort());
+    }
   });
 
-  it("sets a colour tone per status", () => {
-    const model = new FakeModel({ status: "running" });
-    const { card } = mount(model);
-    expect(card.dataset.tone).toBe("active");
-    model.set("status", "failed");
-    expect(card.dataset.tone).toBe("failure");
+  /**
+   * For every trait: a card in a state where the trait matters, a new value,
+   * and what must change on screen. If a painter stopped being subscribed to
+   * a trait it depends on, the change would not show and this would fail.
+   */
+  const SCENARIOS: { [K in TraitName]: { base: Partial<Traits>; value: Traits[K]; shows: string } } = {
+    job_id: { base: {}, value: "job-new", shows: "job-new" },
+    state: { base: { status: "running" }, value: "stale", shows: "Contact lost" },
+    status: { base: { state: "stale", status: "running", last_checked_at: NOW }, value: "queued", shows: "last seen queued" },
+    raw_status: { base: { state: "unknown", status: "unknown" }, value: "PAUSED", shows: "Unknown: PAUSED" },
+    message: { base: {}, value: "Halfway there", shows: "Halfway there" },
+    metadata: { base: { state: "failed", status: "failed" }, value: { failure_reason: "Out of memory" }, shows: "Out of memory" },
+    error: { base: {}, value: "Could not reach the API", shows: "Could not reach the API" },
+    polling: { base: { state: "running", status: "running", polling: false }, value: true, shows: "not checked yet" },
+    started_at: { base: {}, value: NOW - 5_000, shows: "" },
+    finished_at: {
+      base: { state: "succeeded", status: "succeeded", details: { datetime_started: new Date(NOW - 9_000).toISOString() } },
+      value: NOW,
+      shows: "took 9s",
+    },
+    last_checked_at: { base: { state: "running", status: "running" }, value: NOW - 3_000, shows: "checked 3s ago" },
+    stale: { base: { state: "running", status: "running" }, value: true, shows: 'data-stale="true"' },
+    details: { base: {}, value: { name: "Weekly tickets" }, shows: "Weekly tickets" },
+    progress: { base: { state: "running", status: "running" }, value: { rows_done: 5, rows_total: 10 }, shows: "5 / 10 rows" },
+    history: {
+      base: { state: "running", status: "running" },
+      value: [
+        { status: "queued", at: NOW - 4_000 },
+        { status: "running", at: NOW - 1_000 },
+      ],
+      shows: "queued 3s",
+    },
+    cancel_error: { base: { state: "running", status: "running" }, value: "Sutro refused", shows: "Sutro refused" },
+    results_snippet: { base: { state: "succeeded", status: "succeeded" }, value: "so.get_job_results()", shows: "so.get_job_results()" },
+    compact: { base: {}, value: true, shows: 'data-folded="true"' },
+  };
+
+  it.each(TRAIT_NAMES.filter((name) => name !== "started_at"))("repaints what depends on %s", (name) => {
+    const scenario = SCENARIOS[name];
+    const model = new FakeModel(scenario.base);
+    const { el } = mount(model);
+    const visible = (): string => `${el.innerHTML}`;
+    expect(visible()).not.toContain(scenario.shows);
+    model.setRaw(name, scenario.value);
+    expect(visible()).toContain(scenario.shows);
+  });
+
+  it("started_at (when the card was created) is read by no painter: the job's own times are shown", () => {
+    const card = buildCard(new FakeModel(), new Lifetime());
+    expect(card.parts.filter((part) => part.reads.includes("started_at"))).toEqual([]);
   });
 });
 
@@ -83,111 +132,19 @@ describe("message and error", () => {
     expect(part("message").hidden).toBe(true);
   });
 
-  it("hides the error while it is empty", () => {
-    const { part } = mount(new FakeModel());
+  it("shows an error beside the last good state, then hides it again", () => {
+    const model = new FakeModel({ state: "running", status: "running", message: "Halfway there" });
+    const { part, card } = mount(model);
     expect(part("error").hidden).toBe(true);
     expect(part("error").getAttribute("role")).toBe("alert");
-  });
-
-  it("shows an error beside the last good state, then hides it again", () => {
-    const model = new FakeModel({ status: "running", message: "Halfway there" });
-    const { part, card } = mount(model);
     model.set("error", "Could not reach the Sutro API; will retry.");
+    model.enter("stale");
     expect(part("error").hidden).toBe(false);
     expect(part("error").textContent).toBe("Could not reach the Sutro API; will retry.");
-    expect(part("status-word").textContent).toBe("Running");
     expect(part("message").textContent).toBe("Halfway there");
     expect(card.dataset.status).toBe("running");
     model.set("error", "");
     expect(part("error").hidden).toBe(true);
-    expect(part("error").textContent).toBe("");
-  });
-});
-
-describe("failure details", () => {
-  it("is hidden for a succeeded job", () => {
-    const { part } = mount(new FakeModel({ status: "succeeded", metadata: { rows: 10 } }));
-    expect(part("failure-details").hidden).toBe(true);
-  });
-
-  it("shows a string failure_reason first, then pretty metadata JSON", () => {
-    const metadata = { failure_reason: "Out of memory", rows: 10 };
-    const model = new FakeModel({ status: "running" });
-    const { part } = mount(model);
-    model.set("metadata", metadata);
-    model.set("status", "failed");
-    const details = part("failure-details") as HTMLDetailsElement;
-    expect(details.tagName).toBe("DETAILS");
-    expect(details.hidden).toBe(false);
-    expect(details.open).toBe(true); // opened once, on the transition into failed
-    expect(details.querySelector("summary")?.textContent).toBe("Why it failed");
-    expect(part("failure-reason").textContent).toBe("Out of memory");
-    expect(part("metadata-json").tagName).toBe("PRE");
-    expect(part("metadata-json").textContent).toBe(JSON.stringify(metadata, null, 2));
-    // Reason comes before the JSON in document order.
-    const order = part("failure-reason").compareDocumentPosition(part("metadata-json"));
-    expect(order & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
-  });
-
-  it("shows an object failure_reason's message and nested context", () => {
-    const metadata = {
-      failure_reason: { message: "Invalid JSON on row 17", code: "bad_input" },
-      additional_context: { row: 17, sample: { text: "{oops" } },
-    };
-    const { part } = mount(new FakeModel({ status: "failed", metadata }));
-    expect(part("failure-reason").textContent).toBe("Invalid JSON on row 17");
-    expect(part("additional-context").textContent).toBe(
-      JSON.stringify(metadata.additional_context, null, 2),
-    );
-    expect(part("metadata-json").textContent).toBe(JSON.stringify(metadata, null, 2));
-    expect(part("metadata-json").textContent).toContain('"code": "bad_input"');
-  });
-
-  it("hides the context block when there is none", () => {
-    const { part } = mount(new FakeModel({ status: "failed", metadata: { failure_reason: "x" } }));
-    expect(part("additional-context").parentElement?.hidden).toBe(true);
-  });
-
-  it("shows for a non-failed status whose metadata has a failure_reason", () => {
-    const { part } = mount(new FakeModel({ status: "unknown", metadata: { failure_reason: "Quota" } }));
-    expect(part("failure-details").hidden).toBe(false);
-    expect(part("failure-reason").textContent).toBe("Quota");
-  });
-
-  it("opens by itself once for a job first drawn failed, then keeps the user's choice", () => {
-    const model = new FakeModel({ status: "failed", metadata: { failure_reason: "a" } });
-    const { part } = mount(model);
-    const details = part("failure-details") as HTMLDetailsElement;
-    expect(details.open).toBe(true);
-    details.open = false;
-    model.set("metadata", { failure_reason: "b" });
-    model.set("status", "failed");
-    model.set("error", "blip");
-    expect(part("failure-details")).toBe(details);
-    expect(details.open).toBe(false);
-    expect(part("failure-reason").textContent).toBe("b");
-    details.open = true;
-    model.set("metadata", { failure_reason: "c" });
-    expect(details.open).toBe(true);
-  });
-
-  it("opens when this view sees the job become failed, but not for a reason on another status", () => {
-    const model = new FakeModel({ status: "unknown", metadata: { failure_reason: "Quota" } });
-    const { part } = mount(model);
-    const details = part("failure-details") as HTMLDetailsElement;
-    expect(details.hidden).toBe(false);
-    expect(details.open).toBe(false);
-    model.set("status", "running");
-    expect(details.open).toBe(false);
-    model.set("status", "failed");
-    expect(details.open).toBe(true);
-  });
-
-  it("opens after the first sync of a model that was empty", () => {
-    const model = new FakeModel({}, { empty: true });
-    const { part } = mount(model);
-    model.set("status", "failed");
-    expect((part("failure-details") as HTMLDetailsElement).open).toBe(true);
   });
 });
 
@@ -197,12 +154,14 @@ describe("server text is never markup", () => {
   it("keeps HTML in every server-provided field literal", () => {
     const model = new FakeModel({
       job_id: PAYLOAD,
+      state: "unknown",
       status: "unknown",
       raw_status: PAYLOAD,
       message: PAYLOAD,
       error: PAYLOAD,
       metadata: {
-        failure_reason: PAYLOAD,
+        failure_reason: { message: PAYLOAD, code: PAYLOAD },
+        error_code: PAYLOAD,
         additional_context: PAYLOAD,
         nested: { html: PAYLOAD },
       },
@@ -213,21 +172,25 @@ describe("server text is never markup", () => {
     expect(part("message").textContent).toBe(PAYLOAD);
     expect(part("error").textContent).toBe(PAYLOAD);
     expect(part("failure-reason").textContent).toBe(PAYLOAD);
+    expect(part("failure-code").textContent).toBe(PAYLOAD);
     expect(part("additional-context").textContent).toBe(PAYLOAD);
     expect(part("metadata-json").textContent).toContain("<img src=x onerror=");
-    // And after updates, not only on first paint.
+    expect(part("compact-name").textContent).toBe(PAYLOAD);
     model.set("message", `${PAYLOAD}!`);
     model.set("metadata", { failure_reason: { message: PAYLOAD } });
+    model.enter("failed");
     expect(part("message").textContent).toBe(`${PAYLOAD}!`);
-    expect(part("failure-reason").textContent).toBe(PAYLOAD);
+    expect(part("compact-reason").textContent).toBe(PAYLOAD);
     expect(card.querySelector("img, script")).toBeNull();
     expect((globalThis as Record<string, unknown>)["__pwned"]).toBeUndefined();
   });
 
-  it("keeps HTML in details, history, cancel_error and the results snippet literal", () => {
+  it("keeps HTML in details, history, status, cancel_error and the results snippet literal", () => {
     const model = new FakeModel({
-      status: "running",
-      details: { name: PAYLOAD, model: PAYLOAD, description: PAYLOAD },
+      state: "stale",
+      status: PAYLOAD,
+      last_checked_at: NOW - 1_000,
+      details: { name: PAYLOAD, model: PAYLOAD, description: PAYLOAD, failure_reason: PAYLOAD },
       history: [
         { status: PAYLOAD, at: NOW - 5_000 },
         { status: "running", at: NOW - 1_000 },
@@ -235,132 +198,25 @@ describe("server text is never markup", () => {
       cancel_error: PAYLOAD,
     });
     const { card, part } = mount(model);
+    expect(part("headline-secondary").textContent).toBe(`last seen ${PAYLOAD} just now`);
+    expect(card.dataset.status).toBe(PAYLOAD);
     expect(part("details").textContent).toBe(`${PAYLOAD} \u00B7 ${PAYLOAD}`);
     expect(part("details").title).toBe(PAYLOAD);
-    expect(part("timeline-text").textContent).toBe(`${PAYLOAD} 4s \u2192 running 1s`);
+    expect(part("timeline-text").textContent).toBe(`${PAYLOAD} 4s \u2192 running 0s`);
     expect(part("timeline-segment").dataset.status).toBe(PAYLOAD);
     expect(part("timeline-segment").title).toBe(`${PAYLOAD} 4s`);
+    expect(part("failure-reason").textContent).toBe(PAYLOAD);
+    model.enter("running");
     expect(part("cancel-error").textContent).toBe(PAYLOAD);
     model.set("results_snippet", PAYLOAD);
-    model.set("status", "succeeded");
+    model.enter("succeeded");
     expect(part("results-snippet").textContent).toBe(PAYLOAD);
     expect(card.querySelector("img, script")).toBeNull();
     expect((globalThis as Record<string, unknown>)["__pwned"]).toBeUndefined();
   });
 });
 
-describe("buttons", () => {
-  it("Refresh sends refresh", () => {
-    const model = new FakeModel();
-    const { part } = mount(model);
-    part("refresh").click();
-    expect(model.sent).toEqual([{ type: "refresh" }]);
-  });
-
-  it("Stop/Resume follows polling and sends the matching message", () => {
-    const model = new FakeModel({ status: "running", polling: true });
-    const { part } = mount(model);
-    const button = part("stop-resume");
-    expect(button.textContent).toBe("Stop");
-    button.click();
-    expect(model.sent).toEqual([{ type: "stop" }]);
-    model.set("polling", false);
-    expect(button.textContent).toBe("Resume");
-    expect(button.hidden).toBe(false);
-    button.click();
-    expect(model.sent).toEqual([{ type: "stop" }, { type: "resume" }]);
-  });
-
-  it("hides Resume once the status is final, but keeps Stop while polling", () => {
-    const model = new FakeModel({ status: "running", polling: false });
-    const { part } = mount(model);
-    for (const final of ["succeeded", "failed", "cancelled"]) {
-      model.set("status", final);
-      expect(part("stop-resume").hidden).toBe(true);
-    }
-    model.set("polling", true);
-    expect(part("stop-resume").hidden).toBe(false);
-    expect(part("stop-resume").textContent).toBe("Stop");
-  });
-
-  it("never writes traits", () => {
-    const model = new FakeModel({ status: "running" });
-    const setSpy = vi.spyOn(model, "setRaw");
-    const { part } = mount(model);
-    part("refresh").click();
-    part("stop-resume").click();
-    expect(setSpy).not.toHaveBeenCalled();
-  });
-});
-
-describe("clock", () => {
-  it("counts elapsed time in the browser since started_at", () => {
-    const model = new FakeModel({ started_at: NOW - 45_000 });
-    const { part } = mount(model);
-    expect(part("elapsed").textContent).toBe("45s");
-    vi.advanceTimersByTime(142_000);
-    expect(part("elapsed").textContent).toBe("3m 07s");
-    vi.advanceTimersByTime((2 * 3600 + 5 * 60) * 1000 - 187_000);
-    expect(part("elapsed").textContent).toBe("2h 05m");
-  });
-
-  it("labels elapsed as time following the job", () => {
-    const model = new FakeModel({ started_at: NOW - 1_000 });
-    const { part } = mount(model);
-    const group = part("elapsed").parentElement;
-    expect(group?.textContent).toBe("following for 1s");
-    expect(group?.getAttribute("title")).toMatch(/began following the job/);
-  });
-
-  it("stops at finished_at", () => {
-    const model = new FakeModel({ started_at: NOW - 10_000, status: "running" });
-    const { part } = mount(model);
-    model.set("finished_at", NOW - 5_000);
-    expect(part("elapsed").textContent).toBe("5s");
-    vi.advanceTimersByTime(60_000);
-    expect(part("elapsed").textContent).toBe("5s");
-    expect(part("elapsed").parentElement?.textContent).toBe("followed for 5s");
-  });
-
-  it("hides elapsed until started_at is set", () => {
-    const model = new FakeModel();
-    const { part } = mount(model);
-    expect(part("elapsed").parentElement?.hidden).toBe(true);
-    model.set("started_at", NOW);
-    expect(part("elapsed").parentElement?.hidden).toBe(false);
-    expect(part("elapsed").textContent).toBe("0s");
-  });
-
-  it("shows checked-ago, ticking every second, clamped for clock skew", () => {
-    const model = new FakeModel();
-    const { part } = mount(model);
-    expect(part("checked-ago").textContent).toBe("not checked yet");
-    model.set("last_checked_at", NOW - 3_000);
-    expect(part("checked-ago").textContent).toBe("checked 3s ago");
-    vi.advanceTimersByTime(1_000);
-    expect(part("checked-ago").textContent).toBe("checked 4s ago");
-    model.set("last_checked_at", Date.now() + 2_000);
-    expect(part("checked-ago").textContent).toBe("checked 0s ago");
-  });
-
-  it("says when the state is stale instead of presenting it as current", () => {
-    const model = new FakeModel();
-    const { part, card } = mount(model);
-    model.set("status", "running");
-    model.set("last_checked_at", NOW - 125_000);
-    model.set("error", "Could not connect to api.sutro.sh: is the server up and reachable?");
-    model.set("stale", true);
-    expect(part("checked-ago").textContent).toBe("last confirmed 2m 05s ago, reconnecting\u2026");
-    expect(card.dataset.stale).toBe("true");
-    expect(part("status-word").textContent).toBe("Running"); // the last good state stays
-    vi.advanceTimersByTime(1_000);
-    expect(part("checked-ago").textContent).toBe("last confirmed 2m 06s ago, reconnecting\u2026");
-    model.set("stale", false);
-    model.set("last_checked_at", Date.now());
-    expect(part("checked-ago").textContent).toBe("checked 0s ago");
-    expect(card.dataset.stale).toBe("false");
-  });
-
+describe("timers", () => {
   it("uses a single interval per view", () => {
     mount(new FakeModel());
     expect(vi.getTimerCount()).toBe(1);
@@ -378,7 +234,7 @@ describe("cleanup", () => {
     const timeline = part("timeline-text").textContent;
     vi.advanceTimersByTime(10_000);
     expect(part("timeline-text").textContent).toBe(timeline);
-    model.set("status", "failed");
+    model.enter("failed");
     expect(part("status-word").textContent).toBe("Running");
     part("refresh").click();
     part("cancel").click();
@@ -390,8 +246,8 @@ describe("cleanup", () => {
 
   const runningWithHistory = (): FakeModel =>
     new FakeModel({
+      state: "running",
       status: "running",
-      started_at: NOW - 5_000,
       history: [
         { status: "queued", at: NOW - 5_000 },
         { status: "running", at: NOW - 2_000 },
@@ -448,8 +304,8 @@ describe("cleanup", () => {
       });
     try {
       const mounted = mount(runningWithHistory());
-      // Refresh, Stop, Cancel, Yes, No, the confirm's Escape and three copy buttons.
-      expect(added.size).toBe(9);
+      // Refresh, Stop, Retry, Cancel, Yes, No, the confirm's Escape, fold and three copy buttons.
+      expect(added.size).toBe(11);
       mounted.cleanup();
       expect(added.size).toBe(0);
     } finally {
@@ -481,34 +337,31 @@ describe("cleanup", () => {
 
 describe("two views of one model", () => {
   it("update together and clean up independently", () => {
-    const model = new FakeModel({ status: "running", started_at: NOW });
+    const model = new FakeModel({ state: "running", status: "running", history: [{ status: "running", at: NOW }] });
     const a = mount(model);
     const b = mount(model);
     expect(model.listenerCount()).toBe(2 * TRAIT_COUNT);
-    model.set("status", "succeeded");
-    expect(a.part("status-word").textContent).toBe("Succeeded");
-    expect(b.part("status-word").textContent).toBe("Succeeded");
+    model.set("message", "both");
+    expect(a.part("message").textContent).toBe("both");
+    expect(b.part("message").textContent).toBe("both");
 
     a.cleanup();
     expect(model.listenerCount()).toBe(TRAIT_COUNT);
     expect(vi.getTimerCount()).toBe(1);
-    model.set("status", "failed");
     vi.advanceTimersByTime(3_000);
+    model.enter("failed");
     expect(b.part("status-word").textContent).toBe("Failed");
-    expect(b.part("elapsed").textContent).toBe("3s");
-    expect(a.part("status-word").textContent).toBe("Succeeded");
+    expect(a.part("status-word").textContent).toBe("Running");
     expect(a.part("elapsed").textContent).toBe("0s");
   });
 
   it("keep their own details open state", () => {
-    const model = new FakeModel({ status: "failed", metadata: { failure_reason: "x" } });
+    const model = new FakeModel({ state: "failed", status: "failed", metadata: { failure_reason: "x" } });
     const a = mount(model);
     const b = mount(model);
     (a.part("failure-details") as HTMLDetailsElement).open = false;
     model.set("metadata", { failure_reason: "y" });
     expect((a.part("failure-details") as HTMLDetailsElement).open).toBe(false);
     expect((b.part("failure-details") as HTMLDetailsElement).open).toBe(true);
-    b.part("refresh").click();
-    expect(model.sent).toEqual([{ type: "refresh" }]);
   });
 });

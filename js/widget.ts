@@ -1,43 +1,30 @@
 /**
  * anywidget entry point: draws a Sutro job's status card and keeps it in step
  * with the traits Python sets. The JS never writes traits; buttons only send
- * {type: "refresh" | "stop" | "resume" | "cancel"} messages (cancel only after
- * an inline confirm).
+ * {type: "refresh" | "stop" | "resume" | "retry" | "cancel"} messages (cancel
+ * only after an inline confirm). The module exports only `default { render }`:
+ * anywidget 0.11 warns that a direct `render` export will be deprecated.
  *
  * The stylesheet (widget.css) is built separately and handed to anywidget as
  * `_css` by Python, so this module does not import it.
  */
-import { buildCard, type Card } from "./card";
+import { buildCard } from "./card";
 import { Lifetime } from "./lifetime";
-import type { RenderProps, TraitName } from "./model";
+import { TRAIT_NAMES, type RenderProps, type TraitName } from "./model";
+import type { Part } from "./part";
 
-/** Which parts each trait change repaints, so a change touches only its own nodes. */
-function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
-  return {
-    job_id: [card.paintJobId],
-    status: [
-      card.paintStatus,
-      card.paintControls,
-      card.paintDetails,
-      card.paintCancel,
-      card.paintProgress,
-      card.paintResults,
-    ],
-    raw_status: [card.paintStatus],
-    message: [card.paintMessage],
-    metadata: [card.paintDetails],
-    error: [card.paintError],
-    polling: [card.paintControls],
-    started_at: [card.paintClock],
-    finished_at: [card.paintClock, card.paintTimeline],
-    last_checked_at: [card.paintClock],
-    stale: [card.paintStatus, card.paintClock],
-    details: [card.paintSummary, card.paintTimeline],
-    progress: [card.paintProgress],
-    history: [card.paintTimeline],
-    cancel_error: [card.paintCancel],
-    results_snippet: [card.paintResults],
-  };
+/**
+ * Which parts each trait change repaints, derived from each part's declared
+ * `reads` (and the painter only receives those traits), so the map cannot
+ * drift from what the painters read. Traits no part reads are left out.
+ */
+export function paintersByTrait(parts: Part[]): Map<TraitName, Part[]> {
+  const map = new Map<TraitName, Part[]>();
+  for (const name of TRAIT_NAMES) {
+    const readers = parts.filter((part) => part.reads.includes(name));
+    if (readers.length > 0) map.set(name, readers);
+  }
+  return map;
 }
 
 /**
@@ -45,23 +32,22 @@ function paintersByTrait(card: Card): Record<TraitName, Array<() => void>> {
  * listeners and its own 1-second clock, all undone by the returned cleanup or
  * when anywidget aborts `signal` (whichever comes first; both are safe).
  */
-export function render({ model, el, signal }: RenderProps): () => void {
+function render({ model, el, signal }: RenderProps): () => void {
   const lifetime = new Lifetime();
   const card = buildCard(model, lifetime);
-  const painters = paintersByTrait(card);
 
-  for (const [trait, paints] of Object.entries(painters) as Array<[TraitName, Array<() => void>]>) {
+  for (const [trait, parts] of paintersByTrait(card.parts)) {
     lifetime.onModel(model, `change:${trait}`, () => {
-      for (const paint of paints) paint();
+      for (const part of parts) part.paint();
     });
   }
-  for (const paint of new Set(Object.values(painters).flat())) paint();
+  for (const part of card.parts) part.paint();
 
-  // One timer per view: elapsed, "checked Ns ago" and the open timeline phase
-  // move with the browser clock.
+  // One timer per view: elapsed, "checked Ns ago", "last seen ... ago" and
+  // the open timeline phase move with the browser clock.
+  const ticking = card.parts.filter((part) => part.ticks);
   lifetime.interval(() => {
-    card.paintClock();
-    card.paintTimeline();
+    for (const part of ticking) part.paint();
   }, 1000);
 
   el.append(card.root);

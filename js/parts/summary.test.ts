@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeModel, mount } from "./fake-model";
+import { FakeModel, mount } from "../fake-model";
 import { summaryPieces, summaryTitle } from "./summary";
 
 afterEach(() => {
@@ -26,7 +26,7 @@ describe("summaryPieces", () => {
       { kind: "name", text: "Summarise support tickets" },
       { kind: "model", text: "qwen-3-4b" },
       { kind: "rows", text: "2,000 rows" },
-      { kind: "cost", text: "est. $0.42" },
+      { kind: "cost", text: "est. $0.42 for the whole job" },
       { kind: "tokens", text: "in 1.2M / out 340k tokens" },
     ]);
   });
@@ -35,6 +35,23 @@ describe("summaryPieces", () => {
     const pieces = summaryPieces({ ...FULL, job_cost: 0.4 });
     expect(pieces.filter((p) => p.kind === "cost")).toEqual([{ kind: "cost", text: "cost $0.40" }]);
     expect(summaryPieces({ job_cost: 0 })).toEqual([{ kind: "cost", text: "cost $0.00" }]);
+  });
+
+  it("labels the estimate as the whole job's, and drops it once the job is final", () => {
+    expect(summaryPieces({ cost_estimate: 0.08 })).toEqual([{ kind: "cost", text: "est. $0.08 for the whole job" }]);
+    expect(summaryPieces({ cost_estimate: 0.08 }, true)).toEqual([]);
+    expect(summaryPieces({ cost_estimate: 0.08, job_cost: 0.084 }, true)).toEqual([{ kind: "cost", text: "cost $0.084" }]);
+  });
+
+  it("shows the actual cost on the card, and no estimate on a final card without one", () => {
+    const model = new FakeModel({ state: "running", status: "running", details: { cost_estimate: 0.08 } });
+    const { card } = mount(model);
+    const cost = (): string | null => card.querySelector('[data-piece="cost"]')?.textContent ?? null;
+    expect(cost()).toBe("est. $0.08 for the whole job");
+    model.enter("succeeded");
+    expect(cost()).toBeNull();
+    model.set("details", { cost_estimate: 0.08, job_cost: 0.084 });
+    expect(cost()).toBe("cost $0.084");
   });
 
   it("leaves out what is missing, null or malformed", () => {
@@ -73,13 +90,13 @@ describe("summaryTitle", () => {
 
 describe("details line", () => {
   it("is hidden while details is {} and fills in when it arrives", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     expect(part("details").hidden).toBe(true);
     model.set("details", FULL);
     expect(part("details").hidden).toBe(false);
     expect(part("details").textContent).toBe(
-      "Summarise support tickets \u00B7 qwen-3-4b \u00B7 2,000 rows \u00B7 est. $0.42 \u00B7 in 1.2M / out 340k tokens",
+      "Summarise support tickets \u00B7 qwen-3-4b \u00B7 2,000 rows \u00B7 est. $0.42 for the whole job \u00B7 in 1.2M / out 340k tokens",
     );
     expect(part("details").title).toContain("Created: ");
     model.set("details", { ...FULL, job_cost: 0.4 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeModel, mount } from "./fake-model";
+import { FakeModel, mount } from "../fake-model";
 import { percentDone, progressView } from "./progress";
 
 afterEach(() => {
@@ -68,7 +68,7 @@ describe("progressView", () => {
     const view = progressView({ ...RUNNING, rows_done: 1_990 }, "succeeded");
     expect(view?.percent).toBe(100);
     expect(view?.text).toBe("2,000 / 2,000 rows \u00B7 100%");
-    expect(view?.final).toBe(true);
+    expect(view?.showRates).toBe(false);
     expect(view?.streaming).toBe(false);
     expect(progressView({}, "succeeded")).toBeNull();
     expect(progressView({ rows_done: 7 }, "succeeded")?.text).toBe("7 / 7 rows \u00B7 100%");
@@ -83,12 +83,12 @@ describe("progressView", () => {
 
 describe("progress bar", () => {
   it("is hidden while progress is {}", () => {
-    const { part } = mount(new FakeModel({ status: "running" }));
+    const { part } = mount(new FakeModel({ state: "running", status: "running" }));
     expect(part("progress").hidden).toBe(true);
   });
 
   it("sets the ARIA values, the fill width and the text", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     model.set("progress", RUNNING);
     const bar = part("progress-bar");
@@ -106,7 +106,7 @@ describe("progress bar", () => {
   });
 
   it("is indeterminate without a total (or with a total of 0)", () => {
-    const model = new FakeModel({ status: "running", progress: { rows_done: 40, rows_total: 100 } });
+    const model = new FakeModel({ state: "running", status: "running", progress: { rows_done: 40, rows_total: 100 } });
     const { part } = mount(model);
     const bar = part("progress-bar");
     const fill = bar.firstElementChild as HTMLElement;
@@ -124,14 +124,14 @@ describe("progress bar", () => {
 
   it("clamps aria-valuenow and the width when rows_done exceeds rows_total", () => {
     const { part } = mount(
-      new FakeModel({ status: "running", progress: { rows_done: 2_500, rows_total: 2_000 } }),
+      new FakeModel({ state: "running", status: "running", progress: { rows_done: 2_500, rows_total: 2_000 } }),
     );
     expect(part("progress-bar").getAttribute("aria-valuenow")).toBe("2000");
     expect((part("progress-bar").firstElementChild as HTMLElement).style.width).toBe("100%");
   });
 
   it("hides on bad data instead of drawing nonsense", () => {
-    const model = new FakeModel({ status: "running", progress: { rows_done: 5, rows_total: 10 } });
+    const model = new FakeModel({ state: "running", status: "running", progress: { rows_done: 5, rows_total: 10 } });
     const { part } = mount(model);
     expect(part("progress").hidden).toBe(false);
     model.setRaw("progress", { rows_done: -5, rows_total: 10 });
@@ -145,10 +145,10 @@ describe("progress bar", () => {
   });
 
   it("jumps to 100% when the status becomes succeeded", () => {
-    const model = new FakeModel({ status: "running", progress: { rows_done: 1_990, rows_total: 2_000 } });
+    const model = new FakeModel({ state: "running", status: "running", progress: { rows_done: 1_990, rows_total: 2_000 } });
     const { part } = mount(model);
     expect(part("progress-bar").getAttribute("aria-valuenow")).toBe("1990");
-    model.set("status", "succeeded");
+    model.enter("succeeded");
     expect(part("progress-bar").getAttribute("aria-valuenow")).toBe("2000");
     expect((part("progress-bar").firstElementChild as HTMLElement).style.width).toBe("100%");
     expect(part("progress-text").textContent).toBe("2,000 / 2,000 rows \u00B7 100%");
@@ -158,5 +158,32 @@ describe("progress bar", () => {
   it("keeps its updates out of the card's live announcements", () => {
     const { part } = mount(new FakeModel());
     expect(part("progress").getAttribute("aria-live")).toBe("off");
+  });
+
+  it("shows rows/s as well as tokens/s while running", () => {
+    const view = progressView({ ...RUNNING, rows_per_second: 10.7 }, "running");
+    expect(view?.text).toBe(
+      "1,234 / 2,000 rows \u00B7 61% \u00B7 10.7 rows/s \u00B7 1.2k tok/s \u00B7 about 1m 20s left",
+    );
+  });
+
+  it("shows nothing live (rate, ETA) while cancelling", () => {
+    const view = progressView({ ...RUNNING, rows_per_second: 10.7 }, "cancelling");
+    expect(view?.text).toBe("1,234 / 2,000 rows \u00B7 61%");
+    expect(view?.streaming).toBe(false);
+  });
+
+  it("marks bar and text as live numbers, dimmed while the state is not live", () => {
+    const model = new FakeModel({ state: "running", status: "running", progress: RUNNING });
+    const { part, card } = mount(model);
+    expect(part("progress-bar").classList).toContain("sutro-job-card__live");
+    expect(part("progress-text").classList).toContain("sutro-job-card__live");
+    expect(card.classList).not.toContain("sutro-job-card--dimmed");
+    model.enter("stale");
+    expect(card.classList).toContain("sutro-job-card--dimmed");
+    // The last numbers stay, dimmed, rather than vanish: they are still the best known.
+    expect(part("progress-text").textContent).toContain("1,234 / 2,000 rows");
+    model.enter("running");
+    expect(card.classList).not.toContain("sutro-job-card--dimmed");
   });
 });

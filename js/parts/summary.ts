@@ -1,11 +1,15 @@
-import { h, setHidden } from "./dom";
-import { formatMoney, formatRows, formatTokens, formatWhen } from "./format";
-import { amountField, textField } from "./model";
+import { h, setHidden } from "../dom";
+import { formatMoney, formatRows, formatTokens, formatWhen } from "../format";
+import { amountField, textField } from "../model";
+import { definePart, type Part, type PartContext } from "../part";
+import { cardStateOf, isFinal } from "../states";
 
 /**
- * The one-line job summary drawn from the `details` trait: what the job is,
- * which model, how big and what it costs. Named "summary" so it is not
- * mistaken for details.ts, the failure section.
+ * The one-line job summary drawn from the `details` trait (the job summary;
+ * the failure section is failure.ts): what the job is, which model, how big
+ * and what it costs.
+ *
+ * Reads: details, state, status (stand-in before `state` syncs).
  */
 
 /** Which fact a piece states; also its `data-piece`, for styling and tests. */
@@ -17,12 +21,23 @@ export interface Piece {
 }
 
 /**
+ * Honest cost: the actual `job_cost` when the server sent one ("cost
+ * $0.084"); else the estimate, which is for the whole job and says so, and
+ * only while the job can still run (a final job's estimate is no cost at all).
+ */
+export function costText(details: Record<string, unknown>, final: boolean): string | null {
+  const cost = amountField(details, "job_cost");
+  if (cost !== null) return `cost ${formatMoney(cost)}`;
+  const estimate = amountField(details, "cost_estimate");
+  if (estimate !== null && !final) return `est. ${formatMoney(estimate)} for the whole job`;
+  return null;
+}
+
+/**
  * The pieces to show, in reading order, each only when its data is present.
- * The final `job_cost` replaces the estimate as soon as it is a number: once
- * the job is billed, an estimate beside it would only invite confusion.
  * The name falls back to the description, since some jobs only have one.
  */
-export function summaryPieces(details: Record<string, unknown>): Piece[] {
+export function summaryPieces(details: Record<string, unknown>, final = false): Piece[] {
   const pieces: Piece[] = [];
   const name = textField(details, "name") ?? textField(details, "description");
   if (name !== null) pieces.push({ kind: "name", text: name });
@@ -30,10 +45,8 @@ export function summaryPieces(details: Record<string, unknown>): Piece[] {
   if (model !== null) pieces.push({ kind: "model", text: model });
   const rows = amountField(details, "num_rows");
   if (rows !== null) pieces.push({ kind: "rows", text: formatRows(rows) });
-  const cost = amountField(details, "job_cost");
-  const estimate = amountField(details, "cost_estimate");
-  if (cost !== null) pieces.push({ kind: "cost", text: `cost ${formatMoney(cost)}` });
-  else if (estimate !== null) pieces.push({ kind: "cost", text: `est. ${formatMoney(estimate)}` });
+  const cost = costText(details, final);
+  if (cost !== null) pieces.push({ kind: "cost", text: cost });
   const tokens = formatTokens(amountField(details, "input_tokens"), amountField(details, "output_tokens"));
   if (tokens !== null) pieces.push({ kind: "tokens", text: tokens });
   return pieces;
@@ -65,17 +78,18 @@ const SEPARATOR = " \u00B7 "; // " · "
 
 export interface Summary {
   root: HTMLDivElement;
-  paint: (details: Record<string, unknown>) => void;
+  part: Part;
 }
 
 /** Builds the hidden line; each piece is its own span, filled by textContent only. */
-export function buildSummary(): Summary {
+export function buildSummary(ctx: PartContext): Summary {
   const root = h("div", { className: "sutro-job-card__summary-line", testid: "details" });
   root.hidden = true;
   let shown = "[]";
 
-  const paint = (details: Record<string, unknown>): void => {
-    const pieces = summaryPieces(details);
+  const part = definePart(ctx, "summary", ["details", "state", "status"] as const, (t) => {
+    const details = t.details;
+    const pieces = summaryPieces(details, isFinal(cardStateOf(t.state, t.status)));
     const title = summaryTitle(details);
     if (root.title !== title) root.title = title;
     setHidden(root, pieces.length === 0);
@@ -96,7 +110,7 @@ export function buildSummary(): Summary {
       );
     });
     root.replaceChildren(...nodes);
-  };
+  });
 
-  return { root, paint };
+  return { root, part };
 }

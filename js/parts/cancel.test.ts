@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { canCancel } from "./cancel";
-import { FakeModel, mount } from "./fake-model";
-import { CANONICAL_STATUSES } from "./statuses";
+import { FakeModel, mount } from "../fake-model";
+import { SERVER_STATUSES } from "../states";
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -13,7 +13,7 @@ function escape(target: HTMLElement): void {
 
 describe("canCancel", () => {
   it("allows every status that is neither final nor already cancelling", () => {
-    expect(CANONICAL_STATUSES.filter(canCancel)).toEqual([
+    expect(SERVER_STATUSES.filter(canCancel)).toEqual([
       "pending",
       "submitted",
       "queued",
@@ -22,9 +22,10 @@ describe("canCancel", () => {
       "unknown",
     ]);
   });
-  it("allows a status this version does not know, but not an unsynced one", () => {
-    expect(canCancel("paused")).toBe(true);
-    expect(canCancel("")).toBe(false);
+  it("allows none of the card's own states (the contract's table)", () => {
+    for (const state of ["connecting", "not-found", "unauthorized", "unreachable", "stale", "stopped", ""]) {
+      expect(canCancel(state), state).toBe(false);
+    }
   });
 });
 
@@ -32,15 +33,15 @@ describe("cancel button", () => {
   it("shows only while the job can still be cancelled", () => {
     const model = new FakeModel();
     const { part } = mount(model);
-    for (const status of CANONICAL_STATUSES) {
-      model.set("status", status);
+    for (const status of SERVER_STATUSES) {
+      model.enter(status);
       expect(part("cancel").hidden, status).toBe(!canCancel(status));
     }
     expect(part("cancel").textContent).toBe("Cancel job");
   });
 
   it("asks first: one click sends nothing and opens the confirm step", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     expect(part("cancel-confirm").hidden).toBe(true);
     part("cancel").click();
@@ -52,7 +53,7 @@ describe("cancel button", () => {
   });
 
   it("Yes sends exactly one cancel and waits for Python's answer", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     part("cancel").click();
     part("cancel-yes").click();
@@ -68,7 +69,7 @@ describe("cancel button", () => {
   });
 
   it("Yes does nothing unless the confirm step is open", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     part("cancel-yes").click();
     expect(model.sent).toEqual([]);
@@ -76,7 +77,7 @@ describe("cancel button", () => {
   });
 
   it("No sends nothing and closes the confirm step", () => {
-    const model = new FakeModel({ status: "queued" });
+    const model = new FakeModel({ state: "queued", status: "queued" });
     const { part } = mount(model);
     part("cancel").click();
     part("cancel-no").click();
@@ -87,7 +88,7 @@ describe("cancel button", () => {
   });
 
   it("Escape in the confirm step means No", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     part("cancel").click();
     escape(part("cancel-no"));
@@ -103,7 +104,7 @@ describe("cancel button", () => {
   });
 
   it("re-enables when cancel_error reports a failure, and shows it as an alert", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const { part } = mount(model);
     expect(part("cancel-error").hidden).toBe(true);
     part("cancel").click();
@@ -126,7 +127,7 @@ describe("cancel button", () => {
   });
 
   it("keeps waiting when Python clears an old error on receipt, then takes the new one", () => {
-    const model = new FakeModel({ status: "running", cancel_error: "Timed out asking Sutro." });
+    const model = new FakeModel({ state: "running", status: "running", cancel_error: "Timed out asking Sutro." });
     const { part } = mount(model);
     expect(part("cancel-error").hidden).toBe(false);
     part("cancel").click();
@@ -141,42 +142,42 @@ describe("cancel button", () => {
   });
 
   it("re-enables when the status changes to another cancellable one", () => {
-    const model = new FakeModel({ status: "queued" });
+    const model = new FakeModel({ state: "queued", status: "queued" });
     const { part } = mount(model);
     part("cancel").click();
     part("cancel-yes").click();
     expect((part("cancel") as HTMLButtonElement).disabled).toBe(true);
     model.set("message", "still queued"); // unrelated traits do not count as an answer
     expect((part("cancel") as HTMLButtonElement).disabled).toBe(true);
-    model.set("status", "running");
+    model.enter("running");
     expect((part("cancel") as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("hides the button and the confirm step once cancelling or final", () => {
     for (const next of ["cancelling", "cancelled", "succeeded", "failed"]) {
-      const model = new FakeModel({ status: "running" });
+      const model = new FakeModel({ state: "running", status: "running" });
       const { part } = mount(model);
       part("cancel").click();
-      model.set("status", next);
+      model.enter(next);
       expect(part("cancel").hidden, next).toBe(true);
       expect(part("cancel-confirm").hidden, next).toBe(true);
       // Back to a cancellable status: the confirm step does not reopen by itself.
-      model.set("status", "running");
+      model.enter("running");
       expect(part("cancel-confirm").hidden, next).toBe(true);
       document.body.replaceChildren();
     }
   });
 
   it("keeps the confirm step open across a change between cancellable statuses", () => {
-    const model = new FakeModel({ status: "queued" });
+    const model = new FakeModel({ state: "queued", status: "queued" });
     const { part } = mount(model);
     part("cancel").click();
-    model.set("status", "running");
+    model.enter("running");
     expect(part("cancel-confirm").hidden).toBe(false);
   });
 
   it("never writes traits", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const setSpy = vi.spyOn(model, "setRaw");
     const { part } = mount(model);
     part("cancel").click();
@@ -187,7 +188,7 @@ describe("cancel button", () => {
   });
 
   it("gives each view its own confirm step", () => {
-    const model = new FakeModel({ status: "running" });
+    const model = new FakeModel({ state: "running", status: "running" });
     const a = mount(model);
     const b = mount(model);
     a.part("cancel").click();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeModel, mount } from "./fake-model";
+import { FakeModel, mount } from "../fake-model";
 import { phasesOf, timelineText, withServerTimes } from "./timeline";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -62,7 +62,7 @@ describe("phasesOf", () => {
 
 describe("timeline strip", () => {
   it("is hidden with fewer than two entries", () => {
-    const model = new FakeModel({ status: "queued" });
+    const model = new FakeModel({ state: "queued", status: "queued" });
     const { part } = mount(model);
     expect(part("timeline").hidden).toBe(true);
     model.set("history", [{ status: "queued", at: NOW - 1_000 }]);
@@ -74,7 +74,7 @@ describe("timeline strip", () => {
   });
 
   it("draws one segment per phase, in order, labelled and sized by duration", () => {
-    const { part, card } = mount(new FakeModel({ status: "running", history: HISTORY }));
+    const { part, card } = mount(new FakeModel({ state: "running", status: "running", history: HISTORY }));
     const parts = segments(card);
     expect(parts.map((s) => s.dataset.status)).toEqual(["queued", "starting", "running"]);
     expect(parts.map((s) => s.dataset.tone)).toEqual(["waiting", "active", "active"]);
@@ -89,7 +89,7 @@ describe("timeline strip", () => {
   });
 
   it("grows the open last phase with the browser clock", () => {
-    const { part, card } = mount(new FakeModel({ status: "running", history: HISTORY }));
+    const { part, card } = mount(new FakeModel({ state: "running", status: "running", history: HISTORY }));
     const running = segments(card)[2];
     const before = Number(running?.style.flexGrow);
     vi.advanceTimersByTime(3_000);
@@ -102,10 +102,10 @@ describe("timeline strip", () => {
   });
 
   it("stops at a final status, and the final entry is a cap without duration", () => {
-    const model = new FakeModel({ status: "running", history: HISTORY });
+    const model = new FakeModel({ state: "running", status: "running", history: HISTORY });
     const { part, card } = mount(model);
     model.set("history", [...HISTORY, { status: "failed", at: NOW }]);
-    model.set("status", "failed");
+    model.enter("failed");
     const text = "queued 12s \u2192 starting 5s \u2192 running 3m 02s \u2192 failed";
     expect(part("timeline-text").textContent).toBe(text);
     vi.advanceTimersByTime(60_000);
@@ -118,10 +118,11 @@ describe("timeline strip", () => {
     expect(segments(card)).toHaveLength(4);
   });
 
-  it("stops an open last phase at finished_at when history lags the final status", () => {
-    const model = new FakeModel({ status: "running", history: HISTORY });
+  it("stops an open last phase at finished_at when history lags the final state", () => {
+    const model = new FakeModel({ state: "running", status: "running", history: HISTORY });
     const { part } = mount(model);
     model.set("finished_at", NOW + 2_000);
+    model.enter("succeeded");
     vi.advanceTimersByTime(30_000);
     expect(part("timeline-text").textContent).toBe(
       "queued 12s \u2192 starting 5s \u2192 running 3m 04s",
@@ -129,28 +130,59 @@ describe("timeline strip", () => {
   });
 
   it("shrinks back to fewer segments when history does", () => {
-    const model = new FakeModel({ status: "running", history: HISTORY });
+    const model = new FakeModel({ state: "running", status: "running", history: HISTORY });
     const { card } = mount(model);
     model.set("history", HISTORY.slice(1));
     expect(segments(card).map((s) => s.dataset.status)).toEqual(["starting", "running"]);
   });
 
-  it("gives equal shares when no time has passed yet", () => {
+  it("draws a phase under a second as an unlabelled tick, never as a share", () => {
     const { card } = mount(
       new FakeModel({
+        state: "running",
+        status: "running",
         history: [
-          { status: "queued", at: NOW },
-          { status: "running", at: NOW },
+          { status: "queued", at: NOW - 10_000 },
+          { status: "starting", at: NOW - 10_000 },
+          { status: "running", at: NOW - 9_500 },
         ],
       }),
     );
-    expect(segments(card).map((s) => s.style.flexGrow)).toEqual(["1", "1"]);
+    const all = segments(card);
+    expect(all.map((s) => s.dataset.kind)).toEqual(["tick", "tick", "share"]);
+    expect(all.map((s) => s.style.flexGrow)).toEqual(["0", "0", "1"]);
+    expect(all[0]?.querySelector(".sutro-job-card__segment-label")?.textContent).toBe("");
+    expect(all[0]?.title).toBe("queued 0s");
+  });
+
+  it("labels each segment with its phase and duration", () => {
+    const { card } = mount(new FakeModel({ state: "running", status: "running", history: HISTORY }));
+    const labels = segments(card).map((s) => s.querySelector(".sutro-job-card__segment-label")?.textContent);
+    expect(labels).toEqual(["queued 12s", "starting 5s", "running 3m 02s"]);
+    // A labelled strip of its own, not a second progress bar.
+    expect(card.querySelector('[data-testid="timeline"] [role="progressbar"]')).toBeNull();
+    expect(card.querySelector(".sutro-job-card__timeline-label")?.textContent).toBe("phases");
+  });
+
+  it.each(["stale", "stopped", "unreachable"])("freezes the open phase at last_checked_at while %s", (state) => {
+    const model = new FakeModel({ state: "running", status: "running", history: HISTORY, last_checked_at: NOW - 2_000 });
+    const { part } = mount(model);
+    model.enter(state);
+    expect(part("timeline").dataset.frozen).toBe("true");
+    const frozen = "queued 12s \u2192 starting 5s \u2192 running 3m 00s";
+    expect(part("timeline-text").textContent).toBe(frozen);
+    vi.advanceTimersByTime(60_000);
+    expect(part("timeline-text").textContent).toBe(frozen);
+    model.enter("running"); // live again: the clock moves on
+    expect(part("timeline").dataset.frozen).toBe("false");
+    expect(part("timeline-text").textContent).toBe("queued 12s \u2192 starting 5s \u2192 running 4m 02s");
   });
 
   it("hides the strip from screen readers (the text says it) and keeps ticks quiet", () => {
     const { part } = mount(new FakeModel({ history: HISTORY }));
     expect(part("timeline").getAttribute("aria-live")).toBe("off");
-    expect(part("timeline-segment").parentElement?.getAttribute("aria-hidden")).toBe("true");
+    expect(part("timeline-segment").closest('[aria-hidden="true"]')).not.toBeNull();
+    expect(part("timeline-text").closest('[aria-hidden="true"]')).toBeNull();
   });
 });
 

@@ -1,0 +1,10 @@
+/** Vite's `?raw` imports (tests only): a file's text, so a test can check how a source file is written. */
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}
+
+/** Vite's import.meta.glob (tests only), as far as the tests use it. */
+interface ImportMeta {
+  glob(pattern: string, options: { query: "?raw"; import: "default"; eager: true }): Record<string, string>;
+}
