@@ -12,6 +12,7 @@ so they cannot drift apart.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
@@ -95,6 +96,11 @@ class SutroClient:
 
     def __repr__(self) -> str:
         return f"SutroClient(base_url={self.base_url!r})"
+
+    @property
+    def key_fingerprint(self) -> str:
+        """A digest of the key: tells clients of different keys apart without holding it."""
+        return hashlib.sha256((self._api_key or "").encode()).hexdigest()[:16]
 
     # -- requests ---------------------------------------------------------------
 

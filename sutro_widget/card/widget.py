@@ -11,16 +11,16 @@ kernel's comm thread: browser messages only ask the poller to act.
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
 from ..api.client import SutroClient, check_job_id
 from ..api.shapes import StatusReport
 from ..errors import SutroError
+from ..polling.feeds import feeds_of
 from ..polling.policy import PollPolicy
 from ..polling.poller import Poller
 from ..polling.shared import default_poller
-from ..polling.watch import Watch
-from .progress import ProgressTracker
 from .state import (
     Answered,
     CardState,
@@ -74,8 +74,9 @@ class JobStatusWidget(CardView):
         self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
         self._poller = poller or default_poller()
         self._policy = policy or PollPolicy()
-        self._watch: Watch | None = None
-        self._tracker = ProgressTracker()
+        self._feed = feeds_of(self._poller).feed(self._client, job_id, self._policy)
+        self._following = False
+        self._one_answer: _OneAnswer | None = None
         self._events = JobEvents()
         self._final_details_pending = False
         self._closed = False
@@ -94,24 +95,28 @@ class JobStatusWidget(CardView):
     # -- public API ----------------------------------------------------------------
 
     def start(self) -> None:
-        """Start (or resume) following the job; a no-op while already polling."""
+        """Start (or resume) following the job; a no-op while already polling.
+
+        Cards (and boards) showing the same job on the same deployment and key
+        share one poll, one details fetch and one progress stream.
+        """
         with self._lock:
             self._refuse_if_closed("start")
-            if self._watch is not None and self._watch.active:
+            if self._following and self._feed.active:
                 return
             self._events.reset_failure()
-            self._watch = self._poller.watch(self.job_id, self._client, self, policy=self._policy)
+            self._following = True
             self._apply(Started())
-        self._fetch_details()
+        self._feed.join(self)  # replays what the feed knows, at once
 
     def stop(self) -> None:
         """Stop following the job (the job itself carries on); the card says it is stopped."""
         if not self._ready:
             return
         with self._lock:
-            if self._watch is not None:
-                self._poller.unwatch(self._watch)
-                self._watch = None
+            if self._following:
+                self._feed.leave(self)
+                self._following = False
             if not self._closed:
                 self._apply(Stopped())
         if not self._card.is_final:
@@ -122,10 +127,11 @@ class JobStatusWidget(CardView):
         """Ask for the status now, whether or not the card is polling."""
         with self._lock:
             self._refuse_if_closed("refresh")
-            if self._watch is not None and self._watch.active:
-                self._poller.poll_now(self._watch)
-            else:
-                self._poller.watch(self.job_id, self._client, self, policy=self._policy, once=True)
+            if not (self._following and self._feed.poll_now()):
+                self._one_answer = _OneAnswer(self)  # the poller holds listeners weakly
+                self._poller.watch(
+                    self.job_id, self._client, self._one_answer, policy=self._policy, once=True
+                )
 
     def wait(self, timeout: float | None = None) -> str:
         """Block until the job reaches a final status (and its final details) and return it.
@@ -182,7 +188,7 @@ class JobStatusWidget(CardView):
         self._client.close()
         super().close()
 
-    # -- the poller's listener (runs on the poller thread) -------------------------
+    # -- the feed's view (called on the poller thread, or at once when joining) -----
 
     def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
         """Turn one poll's outcome into a reducer event."""
@@ -191,27 +197,32 @@ class JobStatusWidget(CardView):
                 event: Event = Answered(result, still_polling)
             else:
                 event = Failed(result, still_polling)
-            if not still_polling:
-                self._watch = None
             before, after = self._apply(event)
         self._after_poll(before, after)
 
-    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
-        """Fold a batch of progress-stream updates into :attr:`progress` (if it changed)."""
-        now = self._clock.monotonic()
+    def on_progress_view(self, progress: dict[str, Any], *, heard: bool) -> None:
+        """Show the job's live progress; a stream line is also a sign of contact."""
         with self._lock:
-            if updates:
+            if heard:
                 self._apply(Heard())
-            for update in updates:
-                self._tracker.apply(update, now)
-            if self._tracker.has_news:
-                view = self._tracker.view(streaming=streaming)
-            elif self.progress:
-                view = {**self.progress, "streaming": streaming}
+            if progress != self.progress:
+                self._write(progress=progress)
+
+    def on_details(self, result: dict[str, Any] | SutroError, *, final: bool) -> None:
+        """Show the job's details; the final ones (or their absence) end waiting."""
+        with self._lock:
+            if isinstance(result, SutroError):
+                # Optional extras: the legacy API has no details endpoint; stay quiet.
+                log.debug("no details for %s: %s", self.job_id, result)
             else:
-                return
-            if view != self.progress:
-                self._write(progress=view)
+                self._write(details=result)
+            finishing = final and self._final_details_pending and self._card.is_final
+            if finishing:
+                self._final_details_pending = False
+            self._changed.notify_all()
+        if finishing:
+            self._events.completed(self._card.status)
+            self._saved_view.refresh()
 
     # -- internals -------------------------------------------------------------------
 
@@ -221,33 +232,11 @@ class JobStatusWidget(CardView):
             self._events.changed(after.status)
         if after.is_final and not before.is_final:
             with self._lock:
+                # Waiting ends once the feed has the final tokens, cost and times.
                 self._final_details_pending = True
-            self._fetch_details()  # the final tokens, cost and completion time
             self._saved_view.refresh()
         elif after.fatal is not None and before.fatal is None:
             self._events.failed(after.fatal)
-            self._saved_view.refresh()
-
-    def _fetch_details(self) -> None:
-        job_id, client = self.job_id, self._client
-        self._poller.submit(lambda http: client.fetch_details_async(job_id, http), self._on_details)
-
-    def _on_details(self, result: dict[str, Any] | SutroError) -> None:
-        with self._lock:
-            if isinstance(result, SutroError):
-                # Optional extras: the legacy API has no details endpoint; stay quiet.
-                log.debug("no details for %s: %s", self.job_id, result)
-            else:
-                rows = result.get("num_rows")
-                if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:
-                    self._tracker.rows_total = rows
-                progress = {**self.progress, "rows_total": rows} if self.progress else {}
-                self._write(details=result, **({"progress": progress} if progress else {}))
-            finishing = self._final_details_pending and self._card.is_final
-            self._final_details_pending = False
-            self._changed.notify_all()
-        if finishing:
-            self._events.completed(self._card.status)
             self._saved_view.refresh()
 
     def _on_cancel_answer(self, result: str | SutroError) -> None:
@@ -279,6 +268,22 @@ class JobStatusWidget(CardView):
         if handler is None or self._closed:
             log.debug("ignoring message from the card: %r", content)
             return
-        if action == "retry" and self._watch is not None and self._watch.active:
+        if action == "retry" and self._following and self._feed.active:
             handler = self.refresh  # still polling (unreachable, stale): ask now
         handler()
+
+
+class _OneAnswer:
+    """Hands a single refresh's answer to a card that is not following its job."""
+
+    def __init__(self, card: JobStatusWidget) -> None:
+        self._card = weakref.ref(card)
+
+    def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
+        """Pass the answer on; the card is not polling, whatever the poller says."""
+        card = self._card()
+        if card is not None:
+            card.on_poll_result(result, still_polling=False)
+
+    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
+        """One answer is all a stopped card asked for: its progress is not followed."""

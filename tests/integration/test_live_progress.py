@@ -85,7 +85,7 @@ def test_a_finished_job_shows_as_finished_when_its_stream_ends_not_at_the_next_p
 
 def poller_streams(poller: Poller, w: JobStatusWidget) -> bool:
     """Whether the poller has a live progress stream open for the card's job."""
-    watch, streams = w._watch, poller._streams
+    watch, streams = w._feed._watch, poller._streams
     return watch is not None and streams is not None and streams.is_streaming(watch)
 
 

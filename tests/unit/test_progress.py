@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sutro_widget.api.shapes import parse_progress_line
-from sutro_widget.card.progress import ProgressTracker
+from sutro_widget.polling.progress import ProgressTracker
 
 
 @pytest.mark.parametrize(
