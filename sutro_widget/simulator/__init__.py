@@ -107,28 +107,39 @@ Tests pass ``clock=`` (scripts, fault windows, stream pacing), ``wall_clock=``
 (the dates in job details) and ``heartbeat_seconds=`` to :class:`Simulator`,
 so nothing depends on how fast the machine is.
 
-It knows nothing of the widget; it only knows what the API says. Layout:
-``scripts`` (steps, job metadata, the built-in catalogue; pure),
-``job_state`` (playing a script: steps, rows, dates, cancel; pure), ``wire``
-(every body and stream line's shape), ``progress`` (which stream line goes out
-when; pure), ``faults`` (which fault, for whom, when; pure),
-``fault_answers`` (each fault's bytes; pure), ``app`` (routes, auth, job
-state, faults, request log; no sockets), ``fault_wire`` (playing a fault on a
-connection: resets, stalls, framing), ``stream_wire`` (playing a progress
-stream: chunks, the end or the cut), ``other_origin`` (the redirect target
-that records visits), ``server`` (HTTP and the :class:`Simulator` lifecycle,
-going down and up), ``__main__`` (the command line).
+It knows nothing of the widget; it only knows what the API says. Layout,
+from data to sockets (each module imports only modules above it):
+
+- ``scripts`` (steps, job metadata; pure), ``catalogue`` (the built-in jobs
+  by prefix), ``job_state``
+  (playing a script: steps, rows, dates, cancel; pure), ``wire`` (every body
+  and stream line's shape);
+- ``faults/``: ``modes`` (every :class:`Fault`, and which requests it
+  answers), ``specs`` (:class:`FaultSpec`, checked where written), ``rules``
+  (faults on the clock), ``answers`` (each fault's bytes), ``player``
+  (playing a fault on a connection: resets, stalls, framing);
+- ``progress`` (which stream line goes out when; pure), ``routes`` (routes,
+  calls, answers, the request record, the key check),
+  ``state`` (the one object's state: jobs, faults, request log),
+  ``scripting`` (jobs from Python), ``jobs_api`` (the job endpoints),
+  ``control`` (faults from Python and ``/_sim/faults``), ``app``
+  (:class:`SimulatedApi`, made of those three: the order of checks);
+- ``stream_wire`` (playing a progress stream), ``other_origin`` (the redirect
+  target that records visits), ``listener`` (HTTP on a socket), ``server``
+  (:class:`Simulator`: a :class:`SimulatedApi` with a listener's life, going
+  down and up), ``__main__`` (the command line).
 """
 
 from __future__ import annotations
 
-from .app import CONTROL_PATH, DEFAULT_API_KEY, RecordedRequest, SimulatedApi
-from .fault_answers import HTML_ERROR_PAGE, HUGE_BODY_BYTES
-from .faults import Fault, FaultHandle, FaultRule, FaultSpec
+from .app import SimulatedApi
+from .catalogue import BUILTIN_INFO, BUILTIN_SCRIPTS, FAILURE_METADATA
+from .faults import HTML_ERROR_PAGE, HUGE_BODY_BYTES, Fault, FaultHandle, FaultRule, FaultSpec
 from .job_state import JobState, JobView
 from .other_origin import OriginVisit, OtherOrigin
 from .progress import ProgressFeed
-from .scripts import BUILTIN_INFO, BUILTIN_SCRIPTS, FAILURE_METADATA, JobInfo, Step
+from .routes import CONTROL_PATH, DEFAULT_API_KEY, RecordedRequest
+from .scripts import JobInfo, Step
 from .server import Simulator
 
 __all__ = [

@@ -23,9 +23,11 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from .app import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
-from .faults import Fault, FaultSpec
-from .scripts import BUILTIN_INFO, BUILTIN_SCRIPTS, DEFAULT_INFO, describe
+from .catalogue import BUILTIN_INFO, BUILTIN_SCRIPTS
+from .faults.modes import Fault
+from .faults.specs import FaultSpec
+from .routes import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
+from .scripts import DEFAULT_INFO, describe
 from .server import Simulator, is_loopback
 
 __all__ = ["main"]
@@ -97,14 +99,8 @@ def _log_to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the simulator until SIGINT or SIGTERM; return the process exit code.
-
-    Exits 0 when stopped by a signal, 1 if the port cannot be bound, and 2 for
-    bad arguments (argparse's convention).
-    """
-    parser = _parser()
-    args = parser.parse_args(argv)
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Turn arguments argparse cannot check alone into its usage error (exit 2)."""
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be in 0..65535, not {args.port}")
     if not math.isfinite(args.time_scale) or args.time_scale < 0:
@@ -118,6 +114,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"refusing to listen on {args.host!r}: this is a test server with a public demo key; "
             "use a loopback address or pass --allow-remote"
         )
+
+
+def _print_banner(simulator: Simulator, args: argparse.Namespace) -> None:
+    """Print the URL and key lines a script reads, then ``#`` lines for a person."""
+    print(f"Sutro simulator listening on {simulator.url}")
+    print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
+    print(f"SUTRO_API_KEY={shlex.quote(simulator.api_key)}")
+    print(
+        "# Built-in jobs: any id starting with a prefix plays its script"
+        f" (time scale {args.time_scale:g})."
+    )
+    width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
+    for prefix, script in BUILTIN_SCRIPTS.items():
+        info = BUILTIN_INFO.get(prefix, DEFAULT_INFO)
+        extra = f"; {info.num_rows} rows"
+        if info.stream_breaks_after is not None:
+            extra += f"; its first stream is cut after {info.stream_breaks_after} progress updates"
+        print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}{extra}")
+    print("# Endpoints (all need the header Authorization: Key <key>):")
+    width = max(len(endpoint) for endpoint, _ in ENDPOINTS)
+    for endpoint, what in ENDPOINTS:
+        print(f"#   {endpoint:<{width}}  {what}")
+    for spec in args.fault:
+        print(f"# Fault: {spec.describe()}")
+    print(f"# Switch faults with POST/GET/DELETE {simulator.url}{CONTROL_PATH} (same key).")
+    print("# Stop with Ctrl+C or SIGTERM.", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator until SIGINT or SIGTERM; return the process exit code.
+
+    Exits 0 when stopped by a signal, 1 if the port cannot be bound, and 2 for
+    bad arguments (argparse's convention).
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check(parser, args)
 
     # Install the handlers before listening, so a signal sent as soon as the
     # URL is printed is never lost or turned into a traceback.
@@ -147,30 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for spec in args.fault:
         simulator.inject_spec(spec)
     try:
-        print(f"Sutro simulator listening on {simulator.url}")
-        print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
-        print(f"SUTRO_API_KEY={shlex.quote(simulator.api_key)}")
-        print(
-            "# Built-in jobs: any id starting with a prefix plays its script"
-            f" (time scale {args.time_scale:g})."
-        )
-        width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
-        for prefix, script in BUILTIN_SCRIPTS.items():
-            info = BUILTIN_INFO.get(prefix, DEFAULT_INFO)
-            extra = f"; {info.num_rows} rows"
-            if info.stream_breaks_after is not None:
-                extra += (
-                    f"; its first stream is cut after {info.stream_breaks_after} progress updates"
-                )
-            print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}{extra}")
-        print("# Endpoints (all need the header Authorization: Key <key>):")
-        width = max(len(endpoint) for endpoint, _ in ENDPOINTS)
-        for endpoint, what in ENDPOINTS:
-            print(f"#   {endpoint:<{width}}  {what}")
-        for spec in args.fault:
-            print(f"# Fault: {spec.describe()}")
-        print(f"# Switch faults with POST/GET/DELETE {simulator.url}{CONTROL_PATH} (same key).")
-        print("# Stop with Ctrl+C or SIGTERM.", flush=True)
+        _print_banner(simulator, args)
         # Wake regularly: a signal handler only runs between bytecodes of the main thread.
         while not stopping.wait(0.2):
             pass
