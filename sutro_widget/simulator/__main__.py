@@ -39,6 +39,7 @@ ENDPOINTS = (
     ("GET /v1/jobs/{id}", "details: name, model, rows, tokens, cost, dates"),
     ("GET /v1/stream-job-progress/{id}", "progress stream: one JSON line per update"),
     ("GET /v1/job-cancel/{id}", "cancel: CANCELLING, then CANCELLED"),
+    ("GET /v1/list-jobs[?limit=N&cursor=C]", "the account's jobs, newest first"),
 )
 
 

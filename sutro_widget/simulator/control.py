@@ -41,10 +41,12 @@ class FaultControl(ApiState):
     ) -> FaultHandle:
         """Answer matching requests with fault ``mode``; returns a handle to count or clear it.
 
-        Status requests of both generations meet it. ``job_id`` targets one
-        job, ``job_prefix`` every id starting with it, neither every job. The
-        window opens ``after`` seconds from now on the simulator's clock and
-        lasts ``duration`` (``None``: until cleared);
+        Status requests of both generations meet it; so does the job list
+        (``/v1/list-jobs``) when no job is targeted and the fault makes sense
+        for a list (not the ``status_*`` shapes nor ``not_found``).
+        ``job_id`` targets one job, ``job_prefix`` every id starting with it,
+        neither every job. The window opens ``after`` seconds from now on the
+        simulator's clock and lasts ``duration`` (``None``: until cleared);
         ``requests`` caps how many requests it answers. ``retry_after`` is the
         rate limits' delay (default 1 s), ``plain`` a text body for the plain
         HTTP errors. A ``DOWN`` window closes the listener when it opens.

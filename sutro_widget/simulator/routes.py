@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DETAILS_ROUTE",
     "JOB_ID",
+    "LIST_ROUTE",
     "PLACEHOLDER_OTHER_ORIGIN",
     "STATUS_ROUTES",
     "STREAM_ROUTE",
@@ -50,6 +51,7 @@ STATUS_ROUTES = frozenset({"job-status", "v1/job-status"})
 DETAILS_ROUTE = "v1/jobs"
 STREAM_ROUTE = "v1/stream-job-progress"
 CANCEL_ROUTE = "v1/job-cancel"
+LIST_ROUTE = "v1/list-jobs"
 
 #: Where another process switches faults on a running simulator (not part of the real API).
 CONTROL_PATH = "/_sim/faults"

@@ -35,7 +35,8 @@ class JobScripting(ApiState):
         ``info`` is what its details say (name, model, rows; default
         :data:`~.scripts.DEFAULT_INFO`); ``num_rows`` overrides its row count.
         Registering an id again replaces its script and restarts it: its clock
-        starts anew at the next request for it.
+        starts anew at the next request for it. Until then the job list shows
+        it as ``PENDING``, submitted now.
         """
         if not isinstance(job_id, str) or not job_id:
             raise ValueError(f"job_id must be a non-empty string, not {job_id!r}.")
@@ -47,7 +48,7 @@ class JobScripting(ApiState):
             info = replace(info, num_rows=num_rows)
         check_rows(script, info)
         with self._lock:
-            self._register(job_id, script, info)
+            self._register(job_id, script, info, self._clock())
             self._changed()
 
     def advance(self, job_id: str) -> str:
@@ -121,7 +122,8 @@ class JobScripting(ApiState):
         ``job_id`` is the decoded id, so ``job%2Fx`` counts as ``job/x``.
         Requests to unknown paths are not status requests and are not counted.
         ``route`` counts GETs of another route instead, by name (e.g.
-        ``"v1/jobs"``, ``"v1/stream-job-progress"``, ``"v1/job-cancel"``).
+        ``"v1/jobs"``, ``"v1/stream-job-progress"``, ``"v1/job-cancel"``,
+        ``"v1/list-jobs"``).
         """
         routes = STATUS_ROUTES if route is None else frozenset({route})
         with self._lock:
@@ -139,8 +141,13 @@ class JobScripting(ApiState):
         with self._lock:
             return list(self._requests)
 
-    def _register(self, job_id: str, script: Script, info: JobInfo) -> None:
-        """Put a checked script in place of any earlier one (caller holds the lock)."""
+    def _register(self, job_id: str, script: Script, info: JobInfo, submitted: float) -> None:
+        """Put a checked script in the account, submitted at clock reading ``submitted``.
+
+        Caller holds the lock.
+        """
         self._scripts[job_id] = script
         self._infos[job_id] = info
         self._jobs.pop(job_id, None)
+        self._submitted[job_id] = submitted
+        self._arrive(job_id)

@@ -114,6 +114,7 @@ class JobInfo:
     and cost. ``stream_breaks_after``, if set, cuts the *first* progress stream
     requested for the job after that many progress updates (later streams are
     served in full), so a client's reconnect can be tested without a fault.
+    ``job_priority`` is what the job list says of it (0, the default, or 1).
     """
 
     name: str = "Simulated job"
@@ -123,6 +124,7 @@ class JobInfo:
     input_tokens_per_row: int = 180
     output_tokens_per_row: int = 60
     stream_breaks_after: int | None = None
+    job_priority: int = 0
 
     def __post_init__(self) -> None:
         """Reject metadata a real job could not have, where it is written."""
@@ -137,6 +139,7 @@ class JobInfo:
         check_count("output_tokens_per_row", self.output_tokens_per_row)
         if self.stream_breaks_after is not None:
             check_count("stream_breaks_after", self.stream_breaks_after)
+        check_count("job_priority", self.job_priority)
 
     def cost(self, rows: int) -> float:
         """Dollars that ``rows`` rows cost, rounded to a millionth of a dollar."""

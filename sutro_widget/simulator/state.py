@@ -1,4 +1,4 @@
-"""What the simulated API holds: jobs, faults, the request log.
+"""What the simulated API holds: jobs, the account's job list, faults, the request log.
 
 :class:`ApiState` is the base of :class:`~.app.SimulatedApi` (and so of the
 :class:`~.server.Simulator`): the one place that owns jobs and faults, behind
@@ -11,6 +11,7 @@ state and the helpers they share.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -77,6 +78,11 @@ class ApiState:
         self._scripts: dict[str, Script] = {}
         self._infos: dict[str, JobInfo] = {}
         self._jobs: dict[str, JobState] = {}
+        #: Clock reading when each registered job was submitted (``add_job``).
+        self._submitted: dict[str, float] = {}
+        #: When each job entered the account, as a count: the job list's tie-break.
+        self._arrivals: dict[str, int] = {}
+        self._arrival_numbers = itertools.count()
         self._requests: list[RecordedRequest] = []
         self._faults = FaultBoard()
 
@@ -108,6 +114,10 @@ class ApiState:
 
     # -- shared helpers (callers hold the lock) --------------------------------
 
+    def _arrive(self, job_id: str) -> None:
+        """Note that ``job_id`` entered the account now (again, if it was re-registered)."""
+        self._arrivals[job_id] = next(self._arrival_numbers)
+
     def _job(self, job_id: str) -> JobState | None:
         """Return the state of ``job_id``, created from its script on first use.
 
@@ -120,6 +130,8 @@ class ApiState:
                 return None
             info = info_for(job_id, self._infos)
             job = self._jobs[job_id] = JobState(script, self.time_scale, info)
+            if job_id not in self._arrivals:
+                self._arrive(job_id)
         return job
 
     def _peek(self, job_id: str, now: float) -> Step:

@@ -24,8 +24,10 @@ from __future__ import annotations
 from .answers import HTML_ERROR_PAGE, HUGE_BODY_BYTES, FaultAnswer, FaultContext, build_answer
 from .modes import (
     DEFAULT_STREAM_LINES,
+    LIST_FAULTS,
     PLAIN_CAPABLE,
     RATE_LIMITS,
+    STATUS_SHAPE_FAULTS,
     STREAM_FAULTS,
     Fault,
     FaultTarget,
@@ -38,8 +40,10 @@ __all__ = [
     "DEFAULT_STREAM_LINES",
     "HTML_ERROR_PAGE",
     "HUGE_BODY_BYTES",
+    "LIST_FAULTS",
     "PLAIN_CAPABLE",
     "RATE_LIMITS",
+    "STATUS_SHAPE_FAULTS",
     "STREAM_FAULTS",
     "Fault",
     "FaultAnswer",

@@ -3,8 +3,8 @@
 Kept apart from the sockets (``player`` plays an answer on a connection) and
 from the clock (the wall time is an argument), so every byte a fault sends can
 be read here and tested without a server. Body-carrying faults start from the
-answer the route would really have given (a job's status), so a client sees
-a plausible answer that is broken in exactly one way.
+answer the route would really have given (a job's status, the job list), so a
+client sees a plausible answer that is broken in exactly one way.
 """
 
 from __future__ import annotations
@@ -87,10 +87,10 @@ class FaultContext:
     """Everything a fault's answer is made from, gathered by the route it hit.
 
     ``real`` is the JSON body the route would have answered (which faults that
-    carry a body distort), ``job_id`` the job the request named, ``raw_path``
-    the request target (a redirect keeps it on the other origin), ``wall_now``
-    the real time in epoch seconds (for an HTTP-date ``Retry-After``),
-    ``other_origin`` where redirects point.
+    carry a body distort), ``job_id`` the job the request named (``None`` for
+    the job list), ``raw_path`` the request target (a redirect keeps it on the
+    other origin), ``wall_now`` the real time in epoch seconds (for an
+    HTTP-date ``Retry-After``), ``other_origin`` where redirects point.
     """
 
     spec: FaultSpec

@@ -15,8 +15,10 @@ from typing import Literal
 __all__ = [
     "DEFAULT_RETRY_AFTER",
     "DEFAULT_STREAM_LINES",
+    "LIST_FAULTS",
     "PLAIN_CAPABLE",
     "RATE_LIMITS",
+    "STATUS_SHAPE_FAULTS",
     "STREAM_FAULTS",
     "Fault",
     "FaultTarget",
@@ -91,8 +93,8 @@ class Fault(Enum):
 
 
 #: The kinds of request a fault can answer: a job's status (both generations),
-#: or a progress stream.
-FaultTarget = Literal["status", "stream"]
+#: a progress stream, or the account's job list (``/v1/list-jobs``).
+FaultTarget = Literal["status", "stream", "list"]
 
 #: Faults whose body can be JSON or, with ``plain``, a line of text.
 PLAIN_CAPABLE = frozenset({Fault.HTTP_500, Fault.HTTP_502, Fault.HTTP_503, Fault.HTTP_408})
@@ -104,10 +106,21 @@ DEFAULT_RETRY_AFTER = 1.0
 STREAM_FAULTS = frozenset({Fault.STREAM_BREAK})
 #: How many progress updates a ``STREAM_BREAK`` lets through when ``lines`` is not given.
 DEFAULT_STREAM_LINES = 3
+#: Faults that only make sense for one job's status: a misshapen ``job_status``,
+#: or "this job is gone". A job list has neither, so they never answer one.
+STATUS_SHAPE_FAULTS = frozenset(
+    {Fault.STATUS_NUMBER, Fault.STATUS_LIST, Fault.STATUS_OTHER_JOB, Fault.NOT_FOUND}
+)
+#: Faults that answer a job-list request: what a gateway, proxy or network does
+#: to any answer (errors, rate limits, resets, stalls, HTML, cut or huge bodies,
+#: a redirect, a revoked key).
+LIST_FAULTS = frozenset(set(Fault) - STREAM_FAULTS - STATUS_SHAPE_FAULTS)
 
 
 def applies_to_target(fault: Fault, target: FaultTarget) -> bool:
     """Whether ``fault`` can answer a request of kind ``target``."""
     if target == "stream":
         return fault in STREAM_FAULTS
+    if target == "list":
+        return fault in LIST_FAULTS
     return fault not in STREAM_FAULTS

@@ -110,9 +110,11 @@ class FaultBoard:
         """Return the fault that answers a request for ``job_id`` at ``now``, and count it.
 
         ``target`` is the kind of request: a progress stream meets only
-        :data:`~.modes.STREAM_FAULTS` (and they act on nothing else). The most
-        recently injected active fault wins, so a test can layer a short fault
-        over a long one; only the winner's ``requests`` is used up.
+        :data:`~.modes.STREAM_FAULTS` (and they act on nothing else), a job
+        list (``job_id`` ``None``) only faults aimed at no job in particular
+        and :data:`~.modes.LIST_FAULTS`. The most recently injected active
+        fault wins, so a test can layer a short fault over a long one; only
+        the winner's ``requests`` is used up.
         """
         self._prune(now)
         for rule in reversed(self._rules):

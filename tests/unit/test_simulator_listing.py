@@ -1,0 +1,51 @@
+"""Paging the job list, without a server: ``limit``, cursors, pages.
+
+These are the pure parts of ``GET /v1/list-jobs`` (``listing``), tested with
+numbers so their edge cases are cheap to cover; the endpoint itself is tested
+over HTTP in ``test_simulator_list_jobs``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sutro_widget.simulator.listing import (
+    CursorError,
+    LimitError,
+    decode_cursor,
+    encode_cursor,
+    page,
+    parse_limit,
+)
+
+
+def test_limit_is_absent_or_an_integer_from_1_to_100() -> None:
+    assert parse_limit(None) is None
+    assert [parse_limit(text) for text in ("1", "100", " 7 ", "+3")] == [1, 100, 7, 3]
+    for bad in ("0", "101", "-5", "", "x", "1e2", "2.0", "1_0"):
+        with pytest.raises(LimitError):
+            parse_limit(bad)
+
+
+@pytest.mark.parametrize("key", [(1000.0, 0), (-86400.5, 17), (1e-07, 3), (1.7e9, 123456)])
+def test_a_cursor_round_trips_and_is_url_safe(key: tuple[float, int]) -> None:
+    cursor = encode_cursor(key)
+    assert decode_cursor(cursor) == key
+    assert cursor.isascii() and all(ch.isalnum() or ch in "-_" for ch in cursor)
+
+
+@pytest.mark.parametrize("bad", ["", "x", "MTIzNA", "bmFuOjE", "aW5mOjE", "MS4wOi0x", "MS4wOjE="])
+def test_anything_not_handed_out_is_a_bad_cursor(bad: str) -> None:
+    with pytest.raises(CursorError):
+        decode_cursor(bad)
+
+
+def test_pages_continue_strictly_after_the_cursor() -> None:
+    entries = [((float(10 - n), n), f"job-{n}") for n in range(7)]  # newest first
+    rows, after = page(entries, 3, None)
+    assert (rows, after) == (["job-0", "job-1", "job-2"], (8.0, 2))
+    rows, after = page(entries, 3, after)
+    assert (rows, after) == (["job-3", "job-4", "job-5"], (5.0, 5))
+    assert page(entries, 3, after) == (["job-6"], None)
+    assert page(entries, 7, None) == ([f"job-{n}" for n in range(7)], None)
+    assert page(entries, None, (8.0, 2)) == ([f"job-{n}" for n in range(3, 7)], None)
