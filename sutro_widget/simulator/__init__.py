@@ -45,9 +45,13 @@ like any unknown path):
   ``{job_id, status, name, description, model, num_rows, job_priority,
   run_type ("FULL"), datetime_created, datetime_started, datetime_completed,
   job_cost, cost_estimate}``. The account holds every job registered
-  (``add_job``) and every built-in job someone asked about; a
+  (``add_job``, seeding) and every built-in job someone asked about; a
   registered job nobody has asked about yet is ``PENDING`` (submitted, not
   queued: its clock starts at its first request). Listing starts no clock.
+
+A fresh simulator's account is empty; ``sim.seed_demo_jobs(6)`` (or
+``--demo-jobs 6``) fills it with realistic jobs submitted minutes to days ago:
+succeeded, failed, cancelled, one running, one queued, one pending.
 
 Each built-in script has a name, a model and ``num_rows`` (2000); a
 ``running`` step moves rows linearly from 0 to ``num_rows`` over its time
@@ -124,7 +128,7 @@ It knows nothing of the widget; it only knows what the API says. Layout,
 from data to sockets (each module imports only modules above it):
 
 - ``scripts`` (steps, job metadata; pure), ``catalogue`` (the built-in jobs
-  by prefix), ``job_state``
+  by prefix), ``demo_jobs`` (the jobs ``seed_demo_jobs`` adds), ``job_state``
   (playing a script: steps, rows, dates, cancel; pure), ``wire`` (every body,
   row and stream line's shape), ``listing`` (paging the job list; pure);
 - ``faults/``: ``modes`` (every :class:`Fault`, and which requests it
@@ -147,6 +151,7 @@ from __future__ import annotations
 
 from .app import SimulatedApi
 from .catalogue import BUILTIN_INFO, BUILTIN_SCRIPTS, FAILURE_METADATA
+from .demo_jobs import DEMO_JOBS, DemoJob
 from .faults import HTML_ERROR_PAGE, HUGE_BODY_BYTES, Fault, FaultHandle, FaultRule, FaultSpec
 from .job_state import JobState, JobView
 from .listing import MAX_LIMIT, MIN_LIMIT
@@ -161,11 +166,13 @@ __all__ = [
     "BUILTIN_SCRIPTS",
     "CONTROL_PATH",
     "DEFAULT_API_KEY",
+    "DEMO_JOBS",
     "FAILURE_METADATA",
     "HTML_ERROR_PAGE",
     "HUGE_BODY_BYTES",
     "MAX_LIMIT",
     "MIN_LIMIT",
+    "DemoJob",
     "Fault",
     "FaultHandle",
     "FaultRule",

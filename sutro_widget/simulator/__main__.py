@@ -10,6 +10,10 @@ start with ``#``: the built-in jobs and the endpoints served.
 ``--fault http_503@job-succeeds,after=5,for=10``; ``after`` counts from the
 start. A running simulator takes more at ``POST /_sim/faults`` (see the package
 docstring).
+
+``--demo-jobs N`` seeds the account with N realistic jobs submitted a while
+ago (succeeded, failed, cancelled, running, queued, pending), so
+``GET /v1/list-jobs`` has something to show a notebook's job board.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ ENDPOINTS = (
     ("GET /v1/job-cancel/{id}", "cancel: CANCELLING, then CANCELLED"),
     ("GET /v1/list-jobs[?limit=N&cursor=C]", "the account's jobs, newest first"),
 )
+#: The most jobs ``--demo-jobs`` seeds (a job list pages 100 at a time).
+MAX_DEMO_JOBS = 1000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. http_503@job-succeeds,after=5,for=10; modes: "
         + ", ".join(fault.value for fault in Fault),
     )
+    parser.add_argument(
+        "--demo-jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed the account with N realistic past and current jobs for list-jobs "
+        "(default: %(default)s)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     return parser
 
@@ -106,6 +120,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error(f"--port must be in 0..65535, not {args.port}")
     if not math.isfinite(args.time_scale) or args.time_scale < 0:
         parser.error(f"--time-scale must be finite and >= 0, not {args.time_scale}")
+    if not 0 <= args.demo_jobs <= MAX_DEMO_JOBS:
+        parser.error(f"--demo-jobs must be in 0..{MAX_DEMO_JOBS}, not {args.demo_jobs}")
     try:
         check_api_key(args.key)
     except ValueError as exc:
@@ -117,7 +133,7 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         )
 
 
-def _print_banner(simulator: Simulator, args: argparse.Namespace) -> None:
+def _print_banner(simulator: Simulator, args: argparse.Namespace, seeded: list[str]) -> None:
     """Print the URL and key lines a script reads, then ``#`` lines for a person."""
     print(f"Sutro simulator listening on {simulator.url}")
     print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
@@ -133,6 +149,8 @@ def _print_banner(simulator: Simulator, args: argparse.Namespace) -> None:
         if info.stream_breaks_after is not None:
             extra += f"; its first stream is cut after {info.stream_breaks_after} progress updates"
         print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}{extra}")
+    if seeded:
+        print(f"# Seeded {len(seeded)} demo job(s) for list-jobs: {', '.join(seeded)}")
     print("# Endpoints (all need the header Authorization: Key <key>):")
     width = max(len(endpoint) for endpoint, _ in ENDPOINTS)
     for endpoint, what in ENDPOINTS:
@@ -171,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         allow_remote=args.allow_remote,
         log=_log_to_stderr if args.verbose else None,
     )
+    seeded = simulator.seed_demo_jobs(args.demo_jobs)
     try:
         simulator.start()
     except OSError as exc:
@@ -181,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for spec in args.fault:
         simulator.inject_spec(spec)
     try:
-        _print_banner(simulator, args)
+        _print_banner(simulator, args, seeded)
         # Wake regularly: a signal handler only runs between bytecodes of the main thread.
         while not stopping.wait(0.2):
             pass

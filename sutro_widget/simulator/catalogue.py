@@ -15,7 +15,9 @@ from .scripts import CANCELLED_MESSAGE, CANCELLING_MESSAGE, DEFAULT_INFO, JobInf
 __all__ = [
     "BUILTIN_INFO",
     "BUILTIN_SCRIPTS",
+    "FAILED_AT_ROW",
     "FAILURE_METADATA",
+    "MESSAGES",
     "info_for",
     "script_for",
 ]
@@ -34,8 +36,18 @@ _STARTING = "Provisioning workers"
 _RUNNING = "Processing rows"
 _SUCCEEDED = "Job completed successfully"
 _FAILED = "Job failed"
+#: The sentence each ordinary status comes with, for scripts written elsewhere (the demo jobs).
+MESSAGES: Mapping[str, str] = {
+    "queued": _QUEUED,
+    "starting": _STARTING,
+    "running": _RUNNING,
+    "succeeded": _SUCCEEDED,
+    "failed": _FAILED,
+    "cancelling": CANCELLING_MESSAGE,
+    "cancelled": CANCELLED_MESSAGE,
+}
 #: Rows done when the failing scripts fail: every row before the over-long row 1532.
-_FAILED_AT_ROW = 1532
+FAILED_AT_ROW = 1532
 
 #: Scripts every simulator knows, by job-id prefix: any id that starts with a
 #: prefix plays that script (the longest matching prefix wins, so
@@ -51,7 +63,7 @@ BUILTIN_SCRIPTS: Mapping[str, Script] = {
     "job-fails": (
         Step("queued", 1, _QUEUED),
         Step("starting", 2, _STARTING),
-        Step("running", 4, _RUNNING, rows=_FAILED_AT_ROW),
+        Step("running", 4, _RUNNING, rows=FAILED_AT_ROW),
         Step("failed", None, _FAILED, FAILURE_METADATA),
     ),
     "job-cancelled": (

@@ -184,7 +184,7 @@ class JobsApi(ApiState):
     def _account(self, now: float) -> list[tuple[ListKey, dict[str, object]]]:
         """Every job of the account as (sort key, row), newest first.
 
-        The account holds the registered jobs (``add_job``) and the
+        The account holds the registered jobs (``add_job``, seeding) and the
         built-in jobs someone has asked about. A registered job whose clock
         has not started is listed ``PENDING`` as of when it was submitted.
         """

@@ -1,4 +1,4 @@
-"""Driving the simulated account from Python: register jobs, move them, look, count.
+"""Driving the simulated account from Python: register jobs, move them, seed, look, count.
 
 Tests and the demo call these on a :class:`~.server.Simulator` (or a bare
 :class:`~.app.SimulatedApi`): they are declared once, here, on the state
@@ -12,11 +12,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .catalogue import info_for, script_for
+from .demo_jobs import demo_jobs
 from .routes import STATUS_ROUTES, RecordedRequest
 from .scripts import DEFAULT_INFO, JobInfo, Script, Step, as_script, check_rows
 from .state import ApiState
 
-__all__ = ["JobScripting"]
+__all__ = ["DEMO_JOB_PREFIX", "JobScripting"]
+
+#: Seeded jobs are ``job-demo-01``, ``job-demo-02``, ... (no built-in script has this prefix).
+DEMO_JOB_PREFIX = "job-demo-"
 
 
 class JobScripting(ApiState):
@@ -50,6 +54,32 @@ class JobScripting(ApiState):
         with self._lock:
             self._register(job_id, script, info, self._clock())
             self._changed()
+
+    def seed_demo_jobs(self, count: int = 6) -> list[str]:
+        """Register ``count`` realistic jobs submitted a while ago, so the job list shows them.
+
+        Returns their ids (``job-demo-01``, ...; numbering goes on across
+        calls). The first six cover every status a job list shows: succeeded,
+        failed and cancelled hours ago, one running now, one queued, one just
+        submitted and still ``PENDING`` (see :mod:`~.demo_jobs`). Their dates
+        are in the past; their ages are script seconds (times ``time_scale``).
+        """
+        seeds = demo_jobs(count)
+        ids: list[str] = []
+        with self._lock:
+            now = self._clock()
+            for seed in seeds:
+                job_id = self._free_demo_id()
+                submitted = now - seed.age * self.time_scale
+                self._register(job_id, seed.script, seed.info, submitted)
+                if not seed.pending:
+                    job = self._job(job_id)
+                    assert job is not None  # registered just above
+                    job.start(submitted)
+                    job.current(now)
+                ids.append(job_id)
+            self._changed()
+        return ids
 
     def advance(self, job_id: str) -> str:
         """Move ``job_id`` to its next step now and return its new status.
@@ -151,3 +181,10 @@ class JobScripting(ApiState):
         self._jobs.pop(job_id, None)
         self._submitted[job_id] = submitted
         self._arrive(job_id)
+
+    def _free_demo_id(self) -> str:
+        """The next ``job-demo-NN`` id no job has yet. Caller holds the lock."""
+        number = 1
+        while f"{DEMO_JOB_PREFIX}{number:02d}" in self._scripts:
+            number += 1
+        return f"{DEMO_JOB_PREFIX}{number:02d}"

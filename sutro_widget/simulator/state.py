@@ -78,7 +78,7 @@ class ApiState:
         self._scripts: dict[str, Script] = {}
         self._infos: dict[str, JobInfo] = {}
         self._jobs: dict[str, JobState] = {}
-        #: Clock reading when each registered job was submitted (``add_job``).
+        #: Clock reading when each registered job was submitted (``add_job``, seeding).
         self._submitted: dict[str, float] = {}
         #: When each job entered the account, as a count: the job list's tie-break.
         self._arrivals: dict[str, int] = {}

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
 from sutro_widget.simulator import Fault, JobInfo, Simulator, Step
-from tests.integration.test_simulator import FakeClock
+from tests.integration.test_simulator import Cli, FakeClock
 
 KEY = "list-key"
 AUTH = {"Authorization": f"Key {KEY}"}
@@ -266,3 +266,62 @@ def test_faults_aimed_at_no_job_answer_the_list_and_job_faults_do_not(
         Fault.TRUNCATED_JSON,
         Fault.HUGE_BODY,
     ]
+
+
+def test_seeded_demo_jobs_cover_every_status_with_dates_in_the_past(
+    sim: Simulator, client: httpx.Client, clock: FakeClock
+) -> None:
+    ids = sim.seed_demo_jobs(6)
+    assert ids == [f"job-demo-{number:02d}" for number in range(1, 7)]
+    rows = list_jobs(client)["jobs"]
+    assert sorted(row["job_id"] for row in rows) == ids
+    statuses = {row["status"] for row in rows}
+    assert statuses == {"SUCCEEDED", "FAILED", "CANCELLED", "RUNNING", "QUEUED", "PENDING"}
+    now = datetime.fromtimestamp(WALL, tz=timezone.utc)
+    for row in rows:
+        created = parse_date(row["datetime_created"])
+        assert now - timedelta(days=2) < created <= now, row
+        assert (row["job_cost"] is not None) == (row["status"] == "SUCCEEDED"), row
+        assert (row["datetime_completed"] is not None) == (
+            row["status"] in ("SUCCEEDED", "FAILED", "CANCELLED")
+        ), row
+    running = next(row for row in rows if row["status"] == "RUNNING")
+    clock.tick(30)
+    assert 0 < sim.rows_done(running["job_id"]) < running["num_rows"]
+    assert sim.seed_demo_jobs(2) == ["job-demo-07", "job-demo-08"], "numbering goes on"
+    failed = next(row for row in rows if row["status"] == "FAILED")
+    failure = client.get(f"/jobs/{failed['job_id']}").json()["job"]["failure_reason"]
+    assert failure["code"] == "context_length_exceeded"
+
+
+def test_the_cli_seeds_demo_jobs_for_a_notebook_with_no_key_of_its_own() -> None:
+    cli = Cli("--port", "0", "--demo-jobs", "7")
+    try:
+        banner = cli.read_banner()
+        url = banner[1].removeprefix("SUTRO_API_URL=")
+        key = banner[2].removeprefix("SUTRO_API_KEY=")
+        assert any(line.startswith("# Seeded 7 demo job(s)") for line in banner), banner
+        assert any("/v1/list-jobs" in line for line in banner), banner
+        headers = {"Authorization": f"Key {key}"}
+        page = httpx.get(f"{url}/v1/list-jobs?limit=5", headers=headers, timeout=5).json()
+        rest = httpx.get(
+            f"{url}/v1/list-jobs",
+            params={"limit": 5, "cursor": page["next_cursor"]},
+            headers=headers,
+            timeout=5,
+        ).json()
+        assert len(page["jobs"]) + len(rest["jobs"]) == 7
+        assert rest["next_cursor"] is None
+    finally:
+        cli.close()
+
+
+@pytest.mark.parametrize("count", ["-1", "1001", "x"])
+def test_the_cli_refuses_a_bad_demo_job_count(count: str) -> None:
+    cli = Cli("--port", "0", "--demo-jobs", count)
+    try:
+        assert cli.proc.wait(timeout=20) == 2
+        assert cli.proc.stderr is not None
+        assert "--demo-jobs" in cli.proc.stderr.read()
+    finally:
+        cli.close()

@@ -1,14 +1,16 @@
-"""Paging the job list, without a server: ``limit``, cursors, pages.
+"""Paging the job list, without a server: ``limit``, cursors, pages, the seeded jobs.
 
-These are the pure parts of ``GET /v1/list-jobs`` (``listing``), tested with
-numbers so their edge cases are cheap to cover; the endpoint itself is tested
-over HTTP in ``test_simulator_list_jobs``.
+These are the pure parts of ``GET /v1/list-jobs`` (``listing``, ``demo_jobs``),
+tested with numbers so their edge cases are cheap to cover; the endpoint
+itself is tested over HTTP in ``test_simulator_list_jobs``.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from sutro_widget.simulator import DEMO_JOBS, SimulatedApi
+from sutro_widget.simulator.demo_jobs import demo_jobs
 from sutro_widget.simulator.listing import (
     CursorError,
     LimitError,
@@ -49,3 +51,23 @@ def test_pages_continue_strictly_after_the_cursor() -> None:
     assert page(entries, 3, after) == (["job-6"], None)
     assert page(entries, 7, None) == ([f"job-{n}" for n in range(7)], None)
     assert page(entries, None, (8.0, 2)) == ([f"job-{n}" for n in range(3, 7)], None)
+
+
+def test_demo_jobs_cycle_older_and_refuse_a_negative_count() -> None:
+    assert demo_jobs(0) == []
+    assert demo_jobs(3) == list(DEMO_JOBS[:3])
+    again = demo_jobs(len(DEMO_JOBS) + 1)[-1]
+    assert again.info == DEMO_JOBS[0].info and again.age > DEMO_JOBS[0].age
+    with pytest.raises(ValueError):
+        demo_jobs(-1)
+    with pytest.raises(TypeError):
+        demo_jobs(True)
+
+
+def test_seeding_a_bare_api_needs_no_server() -> None:
+    api = SimulatedApi(clock=lambda: 50.0, wall_clock=lambda: 1_700_000_000.0)
+    ids = api.seed_demo_jobs(len(DEMO_JOBS))
+    assert len(ids) == len(set(ids)) == len(DEMO_JOBS)
+    statuses = {job_id: api.status_of(job_id) for job_id in ids}
+    assert statuses[ids[0]] == "running"
+    assert statuses[ids[3]] == "queued", "a pending job is on its first step, clock not started"
