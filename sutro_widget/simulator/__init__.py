@@ -18,9 +18,9 @@ Or from a shell: ``python -m sutro_widget.simulator --port 8765``.
 Endpoints
 ---------
 Status in both generations (``GET /job-status/{id}``, ``GET
-/v1/job-status/{id}``), and three more of the current API, under ``/v1`` only
-(the legacy API has none of them, so ``/jobs/{id}`` is a 404 like any unknown
-path):
+/v1/job-status/{id}``), and four more of the current API, under ``/v1`` only
+(the legacy API has none of them, so ``/jobs/{id}`` or ``/list-jobs`` is a 404
+like any unknown path):
 
 - ``GET /v1/jobs/{id}`` -> ``{"job": {job_id, status, name, description,
   model, num_rows, input_tokens, output_tokens, job_cost, cost_estimate,
@@ -37,6 +37,21 @@ path):
 - ``GET /v1/job-cancel/{id}`` -> ``{"cancelled": true, "message": ...}``; the
   job is ``CANCELLING`` for 2 s of script time (held if its step was held),
   then ``CANCELLED``. ``409`` with ``detail`` for a job that already ended.
+- ``GET /v1/list-jobs[?limit=N][&cursor=C]`` -> the account's jobs, newest
+  first by ``datetime_created``: with ``limit`` (1..100, else ``422``) one
+  page, ``{"jobs": [...], "next_cursor": <str, null on the last page>}``;
+  without it every job, ``{"jobs": [...], "message": ...}``. ``cursor`` is a
+  previous page's ``next_cursor`` (anything else: ``400``). A row is
+  ``{job_id, status, name, description, model, num_rows, job_priority,
+  run_type ("FULL"), datetime_created, datetime_started, datetime_completed,
+  job_cost, cost_estimate}``. The account holds every job registered
+  (``add_job``, seeding) and every built-in job someone asked about; a
+  registered job nobody has asked about yet is ``PENDING`` (submitted, not
+  queued: its clock starts at its first request). Listing starts no clock.
+
+A fresh simulator's account is empty; ``sim.seed_demo_jobs(6)`` (or
+``--demo-jobs 6``) fills it with realistic jobs submitted minutes to days ago:
+succeeded, failed, cancelled, one running, one queued, one pending.
 
 Each built-in script has a name, a model and ``num_rows`` (2000); a
 ``running`` step moves rows linearly from 0 to ``num_rows`` over its time
@@ -60,8 +75,10 @@ purpose: every :class:`Fault` (5xx and 408, 429 with ``Retry-After`` in both
 forms, a reset mid-body, no response at all, HTML pages, truncated or
 wrong-shaped JSON, 2 MiB bodies framed three ways, a redirect to another
 origin, 401 and 404 after good answers, the whole server down) can be switched
-per job and per time window on the status endpoints of both generations, and
-``STREAM_BREAK`` on progress streams (details and cancel are never faulted)::
+per job and per time window on the status endpoints of both generations (and,
+when aimed at no job in particular, on the job list, except the ``status_*``
+shapes and ``not_found``), and ``STREAM_BREAK`` on progress streams (details
+and cancel are never faulted)::
 
     from sutro_widget.simulator import Fault, Simulator
 
@@ -107,28 +124,41 @@ Tests pass ``clock=`` (scripts, fault windows, stream pacing), ``wall_clock=``
 (the dates in job details) and ``heartbeat_seconds=`` to :class:`Simulator`,
 so nothing depends on how fast the machine is.
 
-It knows nothing of the widget; it only knows what the API says. Layout:
-``scripts`` (steps, job metadata, the built-in catalogue; pure),
-``job_state`` (playing a script: steps, rows, dates, cancel; pure), ``wire``
-(every body and stream line's shape), ``progress`` (which stream line goes out
-when; pure), ``faults`` (which fault, for whom, when; pure),
-``fault_answers`` (each fault's bytes; pure), ``app`` (routes, auth, job
-state, faults, request log; no sockets), ``fault_wire`` (playing a fault on a
-connection: resets, stalls, framing), ``stream_wire`` (playing a progress
-stream: chunks, the end or the cut), ``other_origin`` (the redirect target
-that records visits), ``server`` (HTTP and the :class:`Simulator` lifecycle,
-going down and up), ``__main__`` (the command line).
+It knows nothing of the widget; it only knows what the API says. Layout,
+from data to sockets (each module imports only modules above it):
+
+- ``scripts`` (steps, job metadata; pure), ``catalogue`` (the built-in jobs
+  by prefix), ``demo_jobs`` (the jobs ``seed_demo_jobs`` adds), ``job_state``
+  (playing a script: steps, rows, dates, cancel; pure), ``wire`` (every body,
+  row and stream line's shape), ``listing`` (paging the job list; pure);
+- ``faults/``: ``modes`` (every :class:`Fault`, and which requests it
+  answers), ``specs`` (:class:`FaultSpec`, checked where written), ``rules``
+  (faults on the clock), ``answers`` (each fault's bytes), ``player``
+  (playing a fault on a connection: resets, stalls, framing);
+- ``progress`` (which stream line goes out when; pure), ``routes`` (routes,
+  calls, answers, the request record, the key check),
+  ``state`` (the one object's state: jobs, account, faults, request log),
+  ``scripting`` (jobs from Python), ``jobs_api`` (the job endpoints),
+  ``control`` (faults from Python and ``/_sim/faults``), ``app``
+  (:class:`SimulatedApi`, made of those three: the order of checks);
+- ``stream_wire`` (playing a progress stream), ``other_origin`` (the redirect
+  target that records visits), ``listener`` (HTTP on a socket), ``server``
+  (:class:`Simulator`: a :class:`SimulatedApi` with a listener's life, going
+  down and up), ``__main__`` (the command line).
 """
 
 from __future__ import annotations
 
-from .app import CONTROL_PATH, DEFAULT_API_KEY, RecordedRequest, SimulatedApi
-from .fault_answers import HTML_ERROR_PAGE, HUGE_BODY_BYTES
-from .faults import Fault, FaultHandle, FaultRule, FaultSpec
+from .app import SimulatedApi
+from .catalogue import BUILTIN_INFO, BUILTIN_SCRIPTS, FAILURE_METADATA
+from .demo_jobs import DEMO_JOBS, DemoJob
+from .faults import HTML_ERROR_PAGE, HUGE_BODY_BYTES, Fault, FaultHandle, FaultRule, FaultSpec
 from .job_state import JobState, JobView
+from .listing import MAX_LIMIT, MIN_LIMIT
 from .other_origin import OriginVisit, OtherOrigin
 from .progress import ProgressFeed
-from .scripts import BUILTIN_INFO, BUILTIN_SCRIPTS, FAILURE_METADATA, JobInfo, Step
+from .routes import CONTROL_PATH, DEFAULT_API_KEY, RecordedRequest
+from .scripts import JobInfo, Step
 from .server import Simulator
 
 __all__ = [
@@ -136,9 +166,13 @@ __all__ = [
     "BUILTIN_SCRIPTS",
     "CONTROL_PATH",
     "DEFAULT_API_KEY",
+    "DEMO_JOBS",
     "FAILURE_METADATA",
     "HTML_ERROR_PAGE",
     "HUGE_BODY_BYTES",
+    "MAX_LIMIT",
+    "MIN_LIMIT",
+    "DemoJob",
     "Fault",
     "FaultHandle",
     "FaultRule",

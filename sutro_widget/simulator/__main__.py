@@ -10,6 +10,10 @@ start with ``#``: the built-in jobs and the endpoints served.
 ``--fault http_503@job-succeeds,after=5,for=10``; ``after`` counts from the
 start. A running simulator takes more at ``POST /_sim/faults`` (see the package
 docstring).
+
+``--demo-jobs N`` seeds the account with N realistic jobs submitted a while
+ago (succeeded, failed, cancelled, running, queued, pending), so
+``GET /v1/list-jobs`` has something to show a notebook's job board.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from .app import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
-from .faults import Fault, FaultSpec
-from .scripts import BUILTIN_INFO, BUILTIN_SCRIPTS, DEFAULT_INFO, describe
+from .catalogue import BUILTIN_INFO, BUILTIN_SCRIPTS
+from .faults.modes import Fault
+from .faults.specs import FaultSpec
+from .routes import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
+from .scripts import DEFAULT_INFO, describe
 from .server import Simulator, is_loopback
 
 __all__ = ["main"]
@@ -37,7 +43,10 @@ ENDPOINTS = (
     ("GET /v1/jobs/{id}", "details: name, model, rows, tokens, cost, dates"),
     ("GET /v1/stream-job-progress/{id}", "progress stream: one JSON line per update"),
     ("GET /v1/job-cancel/{id}", "cancel: CANCELLING, then CANCELLED"),
+    ("GET /v1/list-jobs[?limit=N&cursor=C]", "the account's jobs, newest first"),
 )
+#: The most jobs ``--demo-jobs`` seeds (a job list pages 100 at a time).
+MAX_DEMO_JOBS = 1000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. http_503@job-succeeds,after=5,for=10; modes: "
         + ", ".join(fault.value for fault in Fault),
     )
+    parser.add_argument(
+        "--demo-jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed the account with N realistic past and current jobs for list-jobs "
+        "(default: %(default)s)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     return parser
 
@@ -97,18 +114,14 @@ def _log_to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the simulator until SIGINT or SIGTERM; return the process exit code.
-
-    Exits 0 when stopped by a signal, 1 if the port cannot be bound, and 2 for
-    bad arguments (argparse's convention).
-    """
-    parser = _parser()
-    args = parser.parse_args(argv)
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Turn arguments argparse cannot check alone into its usage error (exit 2)."""
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be in 0..65535, not {args.port}")
     if not math.isfinite(args.time_scale) or args.time_scale < 0:
         parser.error(f"--time-scale must be finite and >= 0, not {args.time_scale}")
+    if not 0 <= args.demo_jobs <= MAX_DEMO_JOBS:
+        parser.error(f"--demo-jobs must be in 0..{MAX_DEMO_JOBS}, not {args.demo_jobs}")
     try:
         check_api_key(args.key)
     except ValueError as exc:
@@ -118,6 +131,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"refusing to listen on {args.host!r}: this is a test server with a public demo key; "
             "use a loopback address or pass --allow-remote"
         )
+
+
+def _print_banner(simulator: Simulator, args: argparse.Namespace, seeded: list[str]) -> None:
+    """Print the URL and key lines a script reads, then ``#`` lines for a person."""
+    print(f"Sutro simulator listening on {simulator.url}")
+    print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
+    print(f"SUTRO_API_KEY={shlex.quote(simulator.api_key)}")
+    print(
+        "# Built-in jobs: any id starting with a prefix plays its script"
+        f" (time scale {args.time_scale:g})."
+    )
+    width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
+    for prefix, script in BUILTIN_SCRIPTS.items():
+        info = BUILTIN_INFO.get(prefix, DEFAULT_INFO)
+        extra = f"; {info.num_rows} rows"
+        if info.stream_breaks_after is not None:
+            extra += f"; its first stream is cut after {info.stream_breaks_after} progress updates"
+        print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}{extra}")
+    if seeded:
+        print(f"# Seeded {len(seeded)} demo job(s) for list-jobs: {', '.join(seeded)}")
+    print("# Endpoints (all need the header Authorization: Key <key>):")
+    width = max(len(endpoint) for endpoint, _ in ENDPOINTS)
+    for endpoint, what in ENDPOINTS:
+        print(f"#   {endpoint:<{width}}  {what}")
+    for spec in args.fault:
+        print(f"# Fault: {spec.describe()}")
+    print(f"# Switch faults with POST/GET/DELETE {simulator.url}{CONTROL_PATH} (same key).")
+    print("# Stop with Ctrl+C or SIGTERM.", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator until SIGINT or SIGTERM; return the process exit code.
+
+    Exits 0 when stopped by a signal, 1 if the port cannot be bound, and 2 for
+    bad arguments (argparse's convention).
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check(parser, args)
 
     # Install the handlers before listening, so a signal sent as soon as the
     # URL is printed is never lost or turned into a traceback.
@@ -137,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         allow_remote=args.allow_remote,
         log=_log_to_stderr if args.verbose else None,
     )
+    seeded = simulator.seed_demo_jobs(args.demo_jobs)
     try:
         simulator.start()
     except OSError as exc:
@@ -147,30 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for spec in args.fault:
         simulator.inject_spec(spec)
     try:
-        print(f"Sutro simulator listening on {simulator.url}")
-        print(f"SUTRO_API_URL={shlex.quote(simulator.url)}")
-        print(f"SUTRO_API_KEY={shlex.quote(simulator.api_key)}")
-        print(
-            "# Built-in jobs: any id starting with a prefix plays its script"
-            f" (time scale {args.time_scale:g})."
-        )
-        width = max(len(prefix) for prefix in BUILTIN_SCRIPTS)
-        for prefix, script in BUILTIN_SCRIPTS.items():
-            info = BUILTIN_INFO.get(prefix, DEFAULT_INFO)
-            extra = f"; {info.num_rows} rows"
-            if info.stream_breaks_after is not None:
-                extra += (
-                    f"; its first stream is cut after {info.stream_breaks_after} progress updates"
-                )
-            print(f"#   {prefix:<{width}}  {describe(script, args.time_scale)}{extra}")
-        print("# Endpoints (all need the header Authorization: Key <key>):")
-        width = max(len(endpoint) for endpoint, _ in ENDPOINTS)
-        for endpoint, what in ENDPOINTS:
-            print(f"#   {endpoint:<{width}}  {what}")
-        for spec in args.fault:
-            print(f"# Fault: {spec.describe()}")
-        print(f"# Switch faults with POST/GET/DELETE {simulator.url}{CONTROL_PATH} (same key).")
-        print("# Stop with Ctrl+C or SIGTERM.", flush=True)
+        _print_banner(simulator, args, seeded)
         # Wake regularly: a signal handler only runs between bytecodes of the main thread.
         while not stopping.wait(0.2):
             pass

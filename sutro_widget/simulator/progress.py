@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .faults import Fault
+from .faults.modes import Fault
 from .job_state import JobView
 from .wire import heartbeat_update, progress_update, tokens_update
 

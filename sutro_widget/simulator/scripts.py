@@ -5,8 +5,8 @@ first step; each step lasts ``seconds`` (times the simulator's ``time_scale``),
 or holds until someone calls ``advance``; the last step is where the job stays.
 Beside its script a job has a :class:`JobInfo` (name, model, how many rows);
 while a ``running`` step plays, its rows advance with the clock. The built-in
-scripts and their metadata are here, chosen by job-id prefix; playing a script
-is ``job_state``'s concern.
+scripts, chosen by job-id prefix, are in ``catalogue``; playing a script is
+``job_state``'s concern.
 
 This module is pure data and checks: it knows neither HTTP nor any clock.
 """
@@ -18,12 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
-    "BUILTIN_INFO",
-    "BUILTIN_SCRIPTS",
     "CANCELLED_MESSAGE",
     "CANCELLING_MESSAGE",
     "DEFAULT_INFO",
-    "FAILURE_METADATA",
     "TERMINAL_STATUSES",
     "JobInfo",
     "Script",
@@ -32,8 +29,6 @@ __all__ = [
     "check_count",
     "check_rows",
     "describe",
-    "info_for",
-    "script_for",
 ]
 
 #: Statuses after which nothing happens to a job any more: it cannot be
@@ -119,6 +114,7 @@ class JobInfo:
     and cost. ``stream_breaks_after``, if set, cuts the *first* progress stream
     requested for the job after that many progress updates (later streams are
     served in full), so a client's reconnect can be tested without a fault.
+    ``job_priority`` is what the job list says of it (0, the default, or 1).
     """
 
     name: str = "Simulated job"
@@ -128,6 +124,7 @@ class JobInfo:
     input_tokens_per_row: int = 180
     output_tokens_per_row: int = 60
     stream_breaks_after: int | None = None
+    job_priority: int = 0
 
     def __post_init__(self) -> None:
         """Reject metadata a real job could not have, where it is written."""
@@ -142,6 +139,7 @@ class JobInfo:
         check_count("output_tokens_per_row", self.output_tokens_per_row)
         if self.stream_breaks_after is not None:
             check_count("stream_breaks_after", self.stream_breaks_after)
+        check_count("job_priority", self.job_priority)
 
     def cost(self, rows: int) -> float:
         """Dollars that ``rows`` rows cost, rounded to a millionth of a dollar."""
@@ -152,6 +150,10 @@ class JobInfo:
 
 #: The metadata of a job registered without any (``add_job`` with no ``info``).
 DEFAULT_INFO = JobInfo()
+
+#: What a job says while it is being cancelled, and once it is (also after a cancel request).
+CANCELLING_MESSAGE = "Cancellation requested"
+CANCELLED_MESSAGE = "Job was cancelled"
 
 
 def as_script(steps: Iterable[Step]) -> Script:
@@ -184,127 +186,6 @@ def check_rows(script: Sequence[Step], info: JobInfo) -> None:
         if step.rows < reached:
             raise ValueError(f"Step rows must not go down ({reached} -> {step.rows}).")
         reached = step.rows
-
-
-#: The metadata of a job that fails on one over-long row (the failure the demo shows).
-FAILURE_METADATA: Mapping[str, object] = {
-    "failure_reason": {
-        "message": "Row 1532: input exceeds the model context window (41230 > 40960 tokens)",
-        "code": "context_length_exceeded",
-    },
-    "additional_context": {"row_index": 1532, "input_tokens": 41230, "model": "qwen-3-4b"},
-}
-
-_QUEUED = "Waiting in queue"
-_STARTING = "Provisioning workers"
-_RUNNING = "Processing rows"
-_SUCCEEDED = "Job completed successfully"
-_FAILED = "Job failed"
-#: What a job says while it is being cancelled, and once it is (also after a cancel request).
-CANCELLING_MESSAGE = "Cancellation requested"
-CANCELLED_MESSAGE = "Job was cancelled"
-#: Rows done when the failing scripts fail: every row before the over-long row 1532.
-_FAILED_AT_ROW = 1532
-
-#: Scripts every simulator knows, by job-id prefix: any id that starts with a
-#: prefix plays that script (the longest matching prefix wins, so
-#: ``job-held-fails-1`` is not a ``job-held`` job). Fresh ids therefore replay a
-#: script from its start, which is what a re-run demo notebook needs.
-BUILTIN_SCRIPTS: Mapping[str, Script] = {
-    "job-succeeds": (
-        Step("queued", 2, _QUEUED),
-        Step("starting", 2, _STARTING),
-        Step("running", 6, _RUNNING),
-        Step("succeeded", None, _SUCCEEDED),
-    ),
-    "job-fails": (
-        Step("queued", 1, _QUEUED),
-        Step("starting", 2, _STARTING),
-        Step("running", 4, _RUNNING, rows=_FAILED_AT_ROW),
-        Step("failed", None, _FAILED, FAILURE_METADATA),
-    ),
-    "job-cancelled": (
-        Step("queued", 1, _QUEUED),
-        Step("running", 3, _RUNNING, rows=900),
-        Step("cancelling", 2, CANCELLING_MESSAGE),
-        Step("cancelled", None, CANCELLED_MESSAGE),
-    ),
-    "job-unknown": (
-        Step("queued", 1, _QUEUED),
-        Step("PAUSED", None, "Job paused by operator"),
-    ),
-    "job-held": (
-        Step("queued", None, _QUEUED),
-        Step("running", None, _RUNNING),
-        Step("succeeded", None, _SUCCEEDED),
-    ),
-    "job-held-fails": (
-        Step("queued", None, _QUEUED),
-        Step("running", None, _RUNNING),
-        Step("failed", None, _FAILED, FAILURE_METADATA),
-    ),
-    # Long enough to watch the progress bar and to press Cancel in the demo.
-    "job-long": (
-        Step("queued", 2, _QUEUED),
-        Step("starting", 3, _STARTING),
-        Step("running", 180, _RUNNING),
-        Step("succeeded", None, _SUCCEEDED),
-    ),
-    # Its first progress stream is cut after 3 updates (see BUILTIN_INFO).
-    "job-stream-breaks": (
-        Step("queued", 1, _QUEUED),
-        Step("running", 8, _RUNNING),
-        Step("succeeded", None, _SUCCEEDED),
-    ),
-}
-
-#: What the job-details endpoint says about each built-in script's jobs.
-BUILTIN_INFO: Mapping[str, JobInfo] = {
-    "job-succeeds": JobInfo("Summarise support tickets", description="Nightly ticket digest"),
-    "job-fails": JobInfo("Extract invoice fields", description="Invoices from the March import"),
-    "job-cancelled": JobInfo("Translate product reviews"),
-    "job-unknown": JobInfo("Tag news articles"),
-    "job-held": JobInfo("Summarise support tickets (held)"),
-    "job-held-fails": JobInfo("Extract invoice fields (held)"),
-    "job-long": JobInfo("Embed the product catalogue", description="Three minutes of rows"),
-    "job-stream-breaks": JobInfo("Classify search queries", stream_breaks_after=3),
-}
-
-
-def _longest_prefix(job_id: str, prefixes: Iterable[str]) -> str | None:
-    best: str | None = None
-    for prefix in prefixes:
-        if job_id.startswith(prefix) and (best is None or len(prefix) > len(best)):
-            best = prefix
-    return best
-
-
-def script_for(
-    job_id: str,
-    exact: Mapping[str, Script],
-    prefixes: Mapping[str, Script] = BUILTIN_SCRIPTS,
-) -> Script | None:
-    """Return the script ``job_id`` plays, or ``None`` if it is not a job.
-
-    An exact registration wins over any prefix; among prefixes the longest
-    match wins, so more specific scripts can share a stem with general ones.
-    """
-    if job_id in exact:
-        return exact[job_id]
-    best = _longest_prefix(job_id, prefixes)
-    return None if best is None else prefixes[best]
-
-
-def info_for(
-    job_id: str,
-    exact: Mapping[str, JobInfo],
-    prefixes: Mapping[str, JobInfo] = BUILTIN_INFO,
-) -> JobInfo:
-    """Return the metadata of ``job_id``, chosen like its script (:data:`DEFAULT_INFO` if none)."""
-    if job_id in exact:
-        return exact[job_id]
-    best = _longest_prefix(job_id, prefixes)
-    return DEFAULT_INFO if best is None else prefixes[best]
 
 
 def describe(script: Sequence[Step], time_scale: float = 1.0) -> str:

@@ -5,9 +5,9 @@ The real API has a *legacy* shape (the seed docs page: lowercase status string,
 shape (``/v1``: status keyed by job id and uppercase, ``metadata`` ``null``
 unless there is something to say, ``failure_reason`` an object). Clients must
 read both, so the simulator serves both from the same script. The current
-generation alone has job details (``{"job": {...}}``), the progress stream's
-lines (``{"update_type": ..., "result": ...}``) and the cancel answer; their
-shapes are here too. This module only builds JSON-ready dictionaries; it knows
+generation alone has job details (``{"job": {...}}``), the job list's rows,
+the progress stream's lines (``{"update_type": ..., "result": ...}``) and the
+cancel answer; their shapes are here too. This module only builds JSON-ready dictionaries; it knows
 nothing of HTTP, and times come in as numbers.
 """
 
@@ -25,6 +25,8 @@ from .scripts import Step
 __all__ = [
     "CANCEL_BODY",
     "LEGACY",
+    "PENDING",
+    "RUN_TYPE",
     "V1",
     "Generation",
     "error_body",
@@ -32,6 +34,8 @@ __all__ = [
     "iso_utc",
     "job_body",
     "legacy_status",
+    "list_body",
+    "list_row",
     "progress_update",
     "status_body",
     "tokens_update",
@@ -40,6 +44,12 @@ __all__ = [
 
 #: What ``GET /v1/job-cancel/{id}`` answers when the cancellation is accepted.
 CANCEL_BODY: Mapping[str, object] = {"cancelled": True, "message": "Cancellation requested"}
+
+#: What the job list calls a job that was submitted but is not yet queued
+#: (the list's own status: the SDK's enum and the status endpoint never say it).
+PENDING = "PENDING"
+#: Every simulated job runs over its whole input (the real API also has other run types).
+RUN_TYPE = "FULL"
 
 #: Name of an API generation: ``"legacy"`` (``/job-status``) or ``"v1"`` (``/v1/job-status``).
 Generation = Literal["legacy", "v1"]
@@ -150,6 +160,47 @@ def job_body(job_id: str, view: JobView, wall: Callable[[float], float]) -> dict
             "datetime_completed": when(view.completed_at),
         }
     }
+
+
+def list_row(
+    job_id: str, view: JobView, wall: Callable[[float], float], *, pending: bool = False
+) -> dict[str, object]:
+    """One row of ``GET /v1/list-jobs``: what a job board shows of a job.
+
+    A ``pending`` job (submitted, not yet queued) says ``PENDING`` and has no
+    start, completion or cost yet; ``view.created_at`` is then when it was
+    submitted. Dates are ``null`` until they happen, ``job_cost`` until the
+    job succeeded.
+    """
+
+    def when(at: float | None) -> str | None:
+        return None if at is None else iso_utc(wall(at))
+
+    info = view.info
+    return {
+        "job_id": job_id,
+        "status": PENDING if pending else v1_status(view.step.status),
+        "name": info.name,
+        "description": info.description,
+        "model": info.model,
+        "num_rows": info.num_rows,
+        "job_priority": info.job_priority,
+        "run_type": RUN_TYPE,
+        "datetime_created": when(view.created_at),
+        "datetime_started": None if pending else when(view.started_at),
+        "datetime_completed": None if pending else when(view.completed_at),
+        "job_cost": None if pending else view.job_cost,
+        "cost_estimate": view.cost_estimate,
+    }
+
+
+def list_body(
+    rows: list[dict[str, object]], *, paged: bool, next_cursor: str | None
+) -> dict[str, object]:
+    """The job list: ``{"jobs", "next_cursor"}`` when paged, else ``{"jobs", "message"}``."""
+    if paged:
+        return {"jobs": rows, "next_cursor": next_cursor}
+    return {"jobs": rows, "message": f"Retrieved {len(rows)} job(s)"}
 
 
 def progress_update(rows_done: int) -> dict[str, object]:

@@ -1,10 +1,10 @@
-"""Playing a :class:`~sutro_widget.simulator.fault_answers.FaultAnswer` on a live connection.
+"""Playing a :class:`~sutro_widget.simulator.faults.answers.FaultAnswer` on a live connection.
 
 The faults that matter most are the ones ``http.server`` would never produce
 by itself: a body framed by chunks or by closing the connection, a TCP reset
 in the middle of a body, a request that is never answered. This module does
-those socket-level acts, so the request handler in ``server.py`` only chooses
-between a normal answer and a fault.
+those socket-level acts, so the request handler in ``listener.py`` only
+chooses between a normal answer and a fault.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import struct
 import threading
 from http.server import BaseHTTPRequestHandler
 
-from .fault_answers import FaultAnswer
+from .answers import FaultAnswer
 
 __all__ = ["play", "reset"]
 
