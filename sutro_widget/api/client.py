@@ -1,13 +1,11 @@
 """HTTP to a Sutro deployment, and nothing of widgets or threads.
 
 :class:`SutroClient` builds one request per question, sends it with explicit
-timeouts over pooled connections, and turns every answer into either a value
-(a :class:`~sutro_widget.api.shapes.StatusReport`, details, a cancel message)
-or one typed :class:`~sutro_widget.errors.SutroError`. It offers a blocking
-call for users (``get_status``) and coroutines for the poller's event loop;
-both share the request building, the capped body reader
-(:class:`BodyCap`) and the answer readers (:mod:`~sutro_widget.api.answers`),
-so they cannot drift apart.
+timeouts, and turns every answer into a value or one typed
+:class:`~sutro_widget.errors.SutroError`: a blocking call for users
+(``get_status``), coroutines for the poller's loop; both share the request
+building, the capped reader (:class:`BodyCap`) and the answer readers
+(:mod:`~sutro_widget.api.answers`), so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -30,13 +28,14 @@ from .answers import (
     read_status_answer,
 )
 from .config import resolve_settings
+from .ids import check_job_id
 from .limits import (
     DEFAULT_TIMEOUT,
     MAX_BODY_BYTES,
-    MAX_JOB_ID_LENGTH,
     MAX_STREAM_LINE,
     STREAM_TIMEOUT,
 )
+from .listing import JobPage, read_job_list_answer
 from .shapes import StatusReport, parse_progress_line
 
 #: Raised before any answer arrives when a pooled connection was closed by the
@@ -44,29 +43,6 @@ from .shapes import StatusReport, parse_progress_line
 _STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 #: What one request returns before it is read as an answer.
 Answer = tuple[int, httpx.Headers, bytes]
-
-
-def check_job_id(job_id: object) -> str:
-    """Return ``job_id`` if it can name a job, else raise ``ValueError``.
-
-    Reject what can never be a job id before any request is made: non-strings,
-    empty or blank ids, control characters, the path segments ``.`` and ``..``
-    and anything over :data:`MAX_JOB_ID_LENGTH` characters. Everything else is
-    sent percent-encoded as exactly one path segment.
-    """
-    if not isinstance(job_id, str):
-        raise TypeError(f"job_id must be a string, not {type(job_id).__name__}.")
-    if not job_id.strip():
-        raise ValueError("job_id is empty: pass the id returned when the job was submitted.")
-    if job_id != job_id.strip():
-        raise ValueError(f"job_id {job_id!r} has leading or trailing whitespace.")
-    if len(job_id) > MAX_JOB_ID_LENGTH:
-        raise ValueError(f"job_id is {len(job_id)} characters; at most {MAX_JOB_ID_LENGTH}.")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in job_id):
-        raise ValueError(f"job_id {job_id!r} contains control characters.")
-    if job_id in (".", ".."):
-        raise ValueError(f"job_id {job_id!r} is not a job id.")
-    return job_id
 
 
 class SutroClient:
@@ -104,12 +80,19 @@ class SutroClient:
 
     # -- requests ---------------------------------------------------------------
 
-    def url(self, endpoint: str, job_id: str) -> str:
+    def url(self, endpoint: str, job_id: str | None) -> str:
         """``{base_url}/{endpoint}/{job_id}``, the id encoded as exactly one path segment."""
+        if job_id is None:
+            return f"{self.base_url}/{endpoint}"
         return f"{self.base_url}/{endpoint}/{quote(check_job_id(job_id), safe='')}"
 
     def build_request(
-        self, endpoint: str, job_id: str, *, timeout: httpx.Timeout | None = None
+        self,
+        endpoint: str,
+        job_id: str | None,
+        *,
+        timeout: httpx.Timeout | None = None,
+        params: dict[str, str] | None = None,
     ) -> httpx.Request:
         """The one GET that asks ``endpoint`` about ``job_id``, with the key and a timeout.
 
@@ -134,7 +117,9 @@ class SutroClient:
         # A bare Request carries no timeout unless told: without this extension
         # a hung server would hold the request forever.
         chosen = timeout or self._timeout
-        return httpx.Request("GET", url, headers=headers, extensions={"timeout": chosen.as_dict()})
+        return httpx.Request(
+            "GET", url, params=params, headers=headers, extensions={"timeout": chosen.as_dict()}
+        )
 
     def build_status_request(self, job_id: str) -> httpx.Request:
         """The request for ``job_id``'s status (see :meth:`build_request`)."""
@@ -167,6 +152,14 @@ class SutroClient:
         """Ask the server to cancel ``job_id``; returns its message, raises on refusal."""
         answer = await self._send_async(self.build_request("job-cancel", job_id), http)
         return read_cancel_answer(*answer, job_id=job_id)
+
+    async def list_jobs_async(
+        self, http: httpx.AsyncClient, *, limit: int | None = None, cursor: str | None = None
+    ) -> JobPage:
+        """One page of the account's jobs, newest first (``GET list-jobs``)."""
+        params = {k: str(v) for k, v in (("limit", limit), ("cursor", cursor)) if v is not None}
+        request = self.build_request("list-jobs", None, params=params)
+        return read_job_list_answer(*await self._send_async(request, http))
 
     async def stream_progress_async(
         self, job_id: str, http: httpx.AsyncClient

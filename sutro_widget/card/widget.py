@@ -14,7 +14,8 @@ import logging
 import weakref
 from typing import Any
 
-from ..api.client import SutroClient, check_job_id
+from ..api.client import SutroClient
+from ..api.ids import check_job_id
 from ..api.shapes import StatusReport
 from ..errors import SutroError
 from ..polling.feeds import feeds_of
