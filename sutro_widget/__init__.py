@@ -1,7 +1,8 @@
 """A live Jupyter card for the status of a Sutro batch-inference job.
 
 ``JobStatusWidget("job-123")`` shows a card that follows the job to its final
-state from one background thread; ``SutroClient`` asks for a status directly;
+state from one background thread; ``JobBoard([...])`` shows many jobs in one
+widget; ``SutroClient`` asks for a status directly;
 ``JobStatus`` names the canonical statuses. Errors are typed by meaning
 (``AuthenticationError``, ``JobNotFoundError``, ...) so callers can catch them.
 
@@ -13,6 +14,7 @@ Where things live: :mod:`~sutro_widget.api` (HTTP and the API's shapes),
 from ._version import __version__
 from .api.client import SutroClient
 from .api.shapes import JobStatus, StatusReport
+from .card.board import JobBoard
 from .card.widget import JobStatusWidget
 from .errors import (
     AuthenticationError,
@@ -31,6 +33,7 @@ __all__ = [
     "AuthenticationError",
     "ConflictError",
     "InsecureURLError",
+    "JobBoard",
     "JobNotFoundError",
     "JobStatus",
     "JobStatusWidget",

@@ -26,4 +26,5 @@ def read_asset(name: str, fallback: str) -> str:
 
 
 ESM = read_asset("widget.js", _UNBUILT_ESM)
+BOARD_ESM = read_asset("board.js", _UNBUILT_ESM)
 CSS = read_asset("widget.css", "")

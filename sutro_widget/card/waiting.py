@@ -17,14 +17,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from .state import CardState
 
 log = logging.getLogger(__name__)
 
 StatusCallback = Callable[[str], object]
-#: Returns the final status, ``None`` while waiting may still end, or raises why it cannot.
-Outcome = Callable[[], "str | None"]
+T = TypeVar("T")
+#: Returns the outcome (a final status), ``None`` while waiting may still end, or raises.
+Outcome = Callable[[], "T | None"]
 #: Says what stands in the way right now, for the ``TimeoutError``.
 Problem = Callable[[float | None], str]
 
@@ -54,12 +56,12 @@ def problem(card: CardState, timeout: float | None) -> str:
 
 def wait_blocking(
     changed: threading.Condition,
-    outcome: Outcome,
+    outcome: Outcome[T],
     problem: Problem,
     timeout: float | None,
     *,
     poller_thread: threading.Thread | None,
-) -> str:
+) -> T:
     """Block on ``changed`` until ``outcome()`` gives a final status, or time runs out.
 
     Raises ``RuntimeError`` at once on the poller thread (from a callback),
@@ -84,7 +86,7 @@ def wait_blocking(
 async def wait_async(
     events: JobEvents,
     changed: threading.Condition,
-    outcome: Outcome,
+    outcome: Outcome[str],
     problem: Problem,
     timeout: float | None,
 ) -> str:

@@ -1,0 +1,179 @@
+"""One job on a board: the same feed, reducer and truth as a card, without a widget of its own.
+
+A :class:`BoardRow` follows its job's shared feed (so a board and cards on the
+same job cost one poll), runs the card-state reducer on what it hears, and
+tells its board that it changed; the board decides when to send. Its
+:meth:`BoardRow.as_row` is the row the browser draws (``js/board``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..api.listing import JobRow
+from ..api.shapes import StatusReport
+from ..errors import SutroError
+from ..polling.clock import Clock
+from ..polling.feeds import JobFeed
+from .fallback import failure_reason
+from .sendable import sendable
+from .state import Answered, CardState, Failed, Heard, Started, Stopped, initial, reduce
+
+#: Called with (row, urgent): urgent for a final state or a new problem, sent at once.
+Changed = Callable[["BoardRow", bool], None]
+
+_TIME_FIELDS = {"created_at": "datetime_created", "started_at": "datetime_started"}
+
+
+class BoardRow:
+    """The state of one job on a board; every method may be called on any thread."""
+
+    def __init__(
+        self, job_id: str, order: int, feed: JobFeed | None, *, clock: Clock, stale_after: float
+    ) -> None:
+        self.job_id = job_id
+        self.order = order
+        self.feed = feed
+        self.card: CardState = initial(job_id)
+        self.details: dict[str, Any] = {}
+        self.progress: dict[str, Any] = {}
+        self.cancel_error = ""
+        self.final_details = False
+        self._clock = clock
+        self._stale_after = stale_after
+        self._lock = threading.RLock()
+        self._changed: Changed | None = None
+
+    def follow(self, changed: Changed) -> None:
+        """Start following the job; ``changed`` hears of every change."""
+        self._changed = changed
+        self._apply(Started())
+        if self.feed is not None:
+            self.feed.join(self)
+
+    def seed(self, listed: JobRow) -> None:
+        """Start from what list-jobs said (a server answer), before any poll."""
+        report = StatusReport(listed.status, listed.raw_status)
+        self.details = dict(listed.details)
+        self._apply(Answered(report, still_polling=not report.is_final))
+
+    def stop(self) -> None:
+        """Stop following (the row was removed or the board closed)."""
+        if self.feed is not None:
+            self.feed.leave(self)
+        self._changed = None
+        with self._lock:
+            self.card = reduce(self.card, Stopped(), self._now(), stale_after=self._stale_after)
+
+    # -- the feed's view --------------------------------------------------------------
+
+    def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
+        """Run the reducer on one poll's outcome."""
+        if isinstance(result, StatusReport):
+            self._apply(Answered(result, still_polling))
+        else:
+            self._apply(Failed(result, still_polling))
+
+    def on_progress_view(self, progress: dict[str, Any], *, heard: bool) -> None:
+        """Keep the job's live progress; a stream line is also contact."""
+        with self._lock:
+            self.progress = dict(progress)
+        self._apply(Heard() if heard else None)
+
+    def on_details(self, result: dict[str, Any] | SutroError, *, final: bool) -> None:
+        """Keep the job's details (name, rows, cost, times)."""
+        with self._lock:
+            if isinstance(result, dict):
+                self.details = {**self.details, **result}
+            self.final_details = self.final_details or final
+        self._apply(None, urgent=final)
+
+    def set_cancel_error(self, text: str) -> None:
+        """Say why the last cancel of this job was refused or failed ("" to clear)."""
+        with self._lock:
+            self.cancel_error = text
+        self._apply(None, urgent=bool(text))
+
+    # -- the row the browser draws ------------------------------------------------------
+
+    def as_row(self, *, expanded: bool) -> dict[str, Any]:
+        """The row, with the full card's fields when a view unfolded it."""
+        with self._lock:
+            card, details, progress = self.card, self.details, self.progress
+            row: dict[str, Any] = {
+                "job_id": self.job_id,
+                "order": self.order,
+                "state": card.state,
+                "status": card.status,
+                "raw_status": card.raw_status,
+                "name": details.get("name") if isinstance(details.get("name"), str) else "",
+                "rows_done": progress.get("rows_done"),
+                "rows_total": progress.get("rows_total", details.get("num_rows")),
+                "eta_seconds": progress.get("eta_seconds"),
+                "rows_per_second": progress.get("rows_per_second"),
+                "tokens_per_second": progress.get("tokens_per_second"),
+                "job_cost": details.get("job_cost"),
+                "cost_estimate": details.get("cost_estimate"),
+                "error": card.error,
+                "reason": failure_reason(card.metadata)
+                or _reason_of(details.get("failure_reason")),
+                "finished_at": card.finished_at,
+                "last_checked_at": card.last_checked_at,
+                "polling": card.polling,
+                "cancel_error": self.cancel_error,
+                "card": _card_fields(card, details, progress) if expanded else None,
+            }
+            for name, field in _TIME_FIELDS.items():
+                row[name] = _epoch_ms(details.get(field))
+        return sendable(row)  # type: ignore[no-any-return]
+
+    # -- internals --------------------------------------------------------------------
+
+    def _apply(self, event: Any, *, urgent: bool = False) -> None:
+        with self._lock:
+            before = self.card
+            if event is not None:
+                self.card = reduce(before, event, self._now(), stale_after=self._stale_after)
+            after = self.card
+        changed = self._changed
+        if changed is not None:
+            news = after.state != before.state or after.error != before.error
+            changed(self, urgent or (news and (after.is_final or bool(after.error))))
+
+    def _now(self) -> float:
+        return self._clock.wall() * 1000.0
+
+
+def _card_fields(
+    card: CardState, details: dict[str, Any], progress: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "message": card.message,
+        "metadata": dict(card.metadata),
+        "details": details,
+        "progress": progress,
+        "history": [{"status": status, "at": at} for status, at in card.history],
+        "results_snippet": card.results_snippet,
+        "stale": card.stale,
+    }
+
+
+def _reason_of(value: object) -> str:
+    if isinstance(value, dict):
+        value = value.get("message")
+    return value if isinstance(value, str) else ""
+
+
+def _epoch_ms(value: object) -> float:
+    """An ISO-8601 time as epoch ms, or 0 when absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return 0.0
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return moment.timestamp() * 1000.0 if moment.tzinfo is not None else 0.0
