@@ -1,12 +1,11 @@
 """Every job in one place: a board of rows, one widget, one poll per job.
 
-``JobBoard(["job-1", "job-2"])`` shows a compact row per job (state, name,
-progress, time left; the failure reason when one failed), counts per state,
-totals and cost, a "Cancel all running" action, and unfolds a row into the
-full card. Rows follow the same shared feeds as cards, so a board and ten
-cards on one job cost the requests of one. Changes are sent at most twice a
-second (:class:`~sutro_widget.card.coalesce.Coalescer`); final states and
-errors at once. ``JobBoard.recent()`` lists the account's newest jobs.
+``JobBoard(["job-1", "job-2"])`` shows a compact row per job, counts per
+state, totals and cost, "Cancel all running", and unfolds a row into the full
+card. Rows follow the same shared feeds as cards, so a board and ten cards on
+one job cost one card's requests. Rows are sent at most twice a second
+(:mod:`~sutro_widget.card.coalesce`); final states and errors at once.
+``JobBoard.recent()`` lists the account's newest jobs.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import anywidget
 import traitlets
 
 from ..api.client import SutroClient
@@ -29,10 +27,11 @@ from ..polling.poller import Poller
 from ..polling.shared import default_poller
 from .assets import BOARD_ESM, CSS
 from .board_fallback import render_board_html, render_board_text
-from .board_row import BoardRow
+from .board_messages import handle_board_message
+from .board_row import BoardRow, board_outcome, board_problem
 from .coalesce import Coalescer
-from .saved_view import SavedView
-from .waiting import wait_blocking
+from .saved_view import SavedDisplay
+from .waiting import run_callback, wait_blocking
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ CANCELLABLE = frozenset({"pending", "submitted", "queued", "starting", "running"
 BoardCallback = Callable[[str, str], object]
 
 
-class JobBoard(anywidget.AnyWidget):
+class JobBoard(SavedDisplay):
     """A live board of many Sutro jobs; see the module docstring.
 
     Rows are written only by :meth:`_flush`, under the board's lock. After
@@ -50,8 +49,6 @@ class JobBoard(anywidget.AnyWidget):
 
     _esm = BOARD_ESM
     _css = CSS
-    #: False until ``__init__`` finished: a rejected constructor leaves nothing to close.
-    _ready = False
 
     #: One row per job, in the order given (newest first for :meth:`recent`).
     rows: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
@@ -88,7 +85,6 @@ class JobBoard(anywidget.AnyWidget):
         self._page_size = 20
         self._closed = False
         self._coalescer = Coalescer(self._poller, self._flush)
-        self._saved_view = SavedView(self._bundle)
         super().__init__(title=title, **kwargs)
         self.on_msg(self._on_browser_message)
         self._ready = True
@@ -140,7 +136,7 @@ class JobBoard(anywidget.AnyWidget):
             self._on_complete.append(callback)
             done = [(r.job_id, r.card.status) for r in self._rows.values() if r.card.is_final]
         for job_id, status in done:
-            _run(callback, job_id, status)
+            run_callback(callback, job_id, status)
         return callback
 
     def cancel(self, job_id: str) -> None:
@@ -149,16 +145,7 @@ class JobBoard(anywidget.AnyWidget):
             row = self._rows.get(job_id)
         if row is None:
             raise KeyError(f"Job {job_id!r} is not on this board.")
-        row.set_cancel_error("")
-        client = self._client
-
-        def done(result: str | SutroError) -> None:
-            if isinstance(result, SutroError):
-                row.set_cancel_error(str(result))
-            elif row.feed is not None:
-                row.feed.poll_now()
-
-        self._poller.submit(lambda http: client.cancel_async(job_id, http), done)
+        row.cancel(self._client, self._poller)
 
     def cancel_all(self) -> list[str]:
         """Cancel every job still on its way (queued, running, …); return their ids."""
@@ -203,7 +190,7 @@ class JobBoard(anywidget.AnyWidget):
             rows = list(self._rows.values())
         for row in rows:
             row.stop()
-        self._saved_view.refresh()
+        self.saved_view.refresh()
         self._client.close()
         super().close()
 
@@ -251,8 +238,8 @@ class JobBoard(anywidget.AnyWidget):
                 self._completed.add(row.job_id)
         if first:
             for callback in list(self._on_complete):
-                _run(callback, row.job_id, row.card.status)
-            self._saved_view.refresh()
+                run_callback(callback, row.job_id, row.card.status)
+            self.saved_view.refresh()
         self._coalescer.mark(urgent=urgent)
 
     def _flush(self) -> None:
@@ -269,76 +256,43 @@ class JobBoard(anywidget.AnyWidget):
     # -- waiting ------------------------------------------------------------------------
 
     def _outcome(self) -> dict[str, str] | None:
-        rows = list(self._rows.values())
-        for row in rows:
-            if row.card.fatal is not None:
-                raise row.card.fatal
-        if all(r.card.is_final and r.job_id in self._completed for r in rows):
-            return {r.job_id: r.card.status for r in rows}
-        return None
+        return board_outcome(list(self._rows.values()), self._completed)
 
     def _problem(self, timeout: float | None) -> str:
-        still = [f"{r.job_id} ({r.card.state})" for r in self._rows.values() if not r.card.is_final]
-        return f"{len(still)} jobs not finished after {timeout} s: {', '.join(still[:10])}"
+        return board_problem(list(self._rows.values()), timeout)
 
     # -- browser messages and representations --------------------------------------------
 
     def _on_browser_message(self, _widget: object, content: object, _buffers: object) -> None:
-        if not isinstance(content, dict) or self._closed:
-            return
-        action, job_id = content.get("type"), content.get("job_id")
-        if action == "cancel_all":
-            self.cancel_all()
-        elif action == "load_more":
-            self.load_more()
-        elif isinstance(job_id, str) and job_id in self._rows:
-            self._on_row_message(action, job_id)
+        if not self._closed:
+            handle_board_message(self, content)
 
-    def _on_row_message(self, action: object, job_id: str) -> None:
-        row = self._rows[job_id]
-        if action == "cancel":
-            self.cancel(job_id)
-        elif action in ("refresh", "retry") and row.feed is not None:
-            if not row.feed.poll_now():
-                row.follow(self._row_changed)
-        elif action in ("expand", "collapse"):
-            with self._lock:
-                count = self._expanded.get(job_id, 0) + (1 if action == "expand" else -1)
-                self._expanded[job_id] = count
-                if count <= 0:
-                    del self._expanded[job_id]
-            self._coalescer.mark(urgent=True)
+    def refresh_job(self, job_id: str) -> None:
+        """Ask about one job now (its row's Refresh or Retry)."""
+        row = self._rows.get(job_id)
+        if row is not None and row.feed is not None and not row.feed.poll_now():
+            row.follow(self._row_changed)  # its watch had ended (not found, unreachable)
+
+    def set_expanded(self, job_id: str, expanded: bool) -> None:
+        """A view unfolded (or folded) a row: send (or stop sending) its full card."""
+        with self._lock:
+            count = self._expanded.get(job_id, 0) + (1 if expanded else -1)
+            self._expanded[job_id] = count
+            if count <= 0:
+                del self._expanded[job_id]
+        self._coalescer.mark(urgent=True)
 
     def __repr__(self) -> str:
         if not self._ready:
             return f"<{type(self).__name__} (not created)>"
         return render_board_text([r.card for r in self._rows.values()])
 
-    def _bundle(self) -> dict[str, Any]:
-        bundle = self._repr_mimebundle_()
-        return bundle[0] if bundle else {"text/plain": repr(self)}
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle
-        rows = [(r.card, r.details) for r in self._rows.values()]
-        return {**data, "text/plain": repr(self), "text/html": render_board_html(rows)}, metadata
-
-    def _ipython_display_(self) -> None:
-        """Display with a ``display_id``, so the saved output can be kept true later."""
-        self._saved_view.show()
+    def static_html(self) -> str:
+        """The saved notebook's stand-in, kept true by the saved view."""
+        return render_board_html([(r.card, r.details) for r in self._rows.values()])
 
 
 def _check_ids(job_ids: Iterable[str]) -> list[str]:
     if isinstance(job_ids, str):
         raise TypeError("JobBoard takes a list of job ids; for one job use JobStatusWidget.")
     return [check_job_id(job_id) for job_id in job_ids]
-
-
-def _run(callback: BoardCallback, job_id: str, status: str) -> None:
-    try:
-        callback(job_id, status)
-    except Exception:
-        log.exception("a sutro-widget board callback raised; the board carries on")

@@ -12,11 +12,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..api.client import SutroClient
 from ..api.listing import JobRow
 from ..api.shapes import StatusReport
 from ..errors import SutroError
 from ..polling.clock import Clock
 from ..polling.feeds import JobFeed
+from ..polling.poller import Poller
 from .fallback import failure_reason
 from .sendable import sendable
 from .state import Answered, CardState, Failed, Heard, Started, Stopped, initial, reduce
@@ -90,6 +92,19 @@ class BoardRow:
             self.final_details = self.final_details or final
         self._apply(None, urgent=final)
 
+    def cancel(self, client: SutroClient, poller: Poller) -> None:
+        """Ask the server to cancel the job; a refusal lands in ``cancel_error``."""
+        self.set_cancel_error("")
+        job_id = self.job_id
+
+        def done(result: str | SutroError) -> None:
+            if isinstance(result, SutroError):
+                self.set_cancel_error(str(result))
+            elif self.feed is not None:
+                self.feed.poll_now()  # show "cancelling" now
+
+        poller.submit(lambda http: client.cancel_async(job_id, http), done)
+
     def set_cancel_error(self, text: str) -> None:
         """Say why the last cancel of this job was refused or failed ("" to clear)."""
         with self._lock:
@@ -144,6 +159,22 @@ class BoardRow:
 
     def _now(self) -> float:
         return self._clock.wall() * 1000.0
+
+
+def board_outcome(rows: list[BoardRow], completed: set[str]) -> dict[str, str] | None:
+    """For ``JobBoard.wait``: every final status once all are in; raise a job's fatal error."""
+    for row in rows:
+        if row.card.fatal is not None:
+            raise row.card.fatal
+    if all(r.card.is_final and r.job_id in completed for r in rows):
+        return {r.job_id: r.card.status for r in rows}
+    return None
+
+
+def board_problem(rows: list[BoardRow], timeout: float | None) -> str:
+    """What ``JobBoard.wait``'s ``TimeoutError`` says: the jobs still open, and why."""
+    still = [f"{r.job_id} ({r.card.state})" for r in rows if not r.card.is_final]
+    return f"{len(still)} jobs not finished after {timeout} s: {', '.join(still[:10])}"
 
 
 def _card_fields(

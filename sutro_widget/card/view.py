@@ -14,25 +14,20 @@ import logging
 import threading
 from typing import Any
 
-import anywidget
 import traitlets
 
 from ..polling.clock import Clock
 from . import fallback
 from .assets import CSS, ESM
-from .saved_view import SavedView
+from .saved_view import SavedDisplay
 from .sendable import sendable
 from .state import SYNCED_FIELDS, CardState, Event, initial, reduce
 
 log = logging.getLogger(__name__)
 
 
-class CardView(anywidget.AnyWidget):
+class CardView(SavedDisplay):
     """Every synced trait of a job card, with what it means, and their one writer."""
-
-    #: False until the subclass's ``__init__`` finished: a rejected constructor
-    #: leaves nothing to close, and ``repr`` says so instead of raising.
-    _ready = False
 
     _esm = ESM
     _css = CSS
@@ -76,7 +71,6 @@ class CardView(anywidget.AnyWidget):
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._card = initial(job_id)
-        self._saved_view = SavedView(self._bundle)
         super().__init__(compact=compact, **kwargs)
         self.set_trait("job_id", job_id)
         self.started_at = self._now()
@@ -115,22 +109,9 @@ class CardView(anywidget.AnyWidget):
             return f"<{type(self).__name__} (not created)>"
         return fallback.render_text(self._card, now=self._now())
 
-    def _bundle(self) -> dict[str, Any]:
-        bundle = self._repr_mimebundle_()
-        return bundle[0] if bundle else {"text/plain": repr(self)}
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle
-        data = {**data, "text/plain": repr(self)}
-        data["text/html"] = fallback.render_html(self._card, self.details, now=self._now())
-        return data, metadata
-
-    def _ipython_display_(self) -> None:
-        """Display with a ``display_id``, so the saved output can be kept true later."""
-        self._saved_view.show()
+    def static_html(self) -> str:
+        """The saved notebook's stand-in, kept true by the saved view."""
+        return fallback.render_html(self._card, self.details, now=self._now())
 
     def _now(self) -> float:
         return self._clock.wall() * 1000.0

@@ -127,7 +127,7 @@ class JobEvents:
             if final is None:
                 self._on_complete.append(callback)
         if final is not None:
-            _run(callback, final)
+            run_callback(callback, final)
 
     def add_waiter(self) -> asyncio.Future[str]:
         """A future on the running loop that settles with the final status (or the failure)."""
@@ -152,7 +152,7 @@ class JobEvents:
         with self._lock:
             callbacks = list(self._on_change)
         for callback in callbacks:
-            _run(callback, status)
+            run_callback(callback, status)
 
     def completed(self, status: str) -> None:
         """The job reached a final status: run completion callbacks once, settle waiters."""
@@ -165,7 +165,7 @@ class JobEvents:
         for loop, future in waiters:
             _settle(loop, future, result=status)
         for callback in callbacks:
-            _run(callback, status)
+            run_callback(callback, status)
 
     def failed(self, error: BaseException) -> None:
         """Polling stopped without a final status (a wrong key, an unknown job, stop())."""
@@ -181,9 +181,10 @@ class JobEvents:
             self._failure = None
 
 
-def _run(callback: StatusCallback, status: str) -> None:
+def run_callback(callback: Callable[..., object], *args: object) -> None:
+    """Run a user's callback; one that raises is logged and never stops the card or board."""
     try:
-        callback(status)
+        callback(*args)
     except Exception:
         log.exception("a sutro-widget callback raised; the card carries on")
 

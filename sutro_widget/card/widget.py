@@ -122,7 +122,7 @@ class JobStatusWidget(CardView):
                 self._apply(Stopped())
         if not self._card.is_final:
             self._events.failed(RuntimeError(f"Following job {self.job_id!r} was stopped."))
-        self._saved_view.refresh()
+        self.saved_view.refresh()
 
     def refresh(self) -> None:
         """Ask for the status now, whether or not the card is polling."""
@@ -223,7 +223,7 @@ class JobStatusWidget(CardView):
             self._changed.notify_all()
         if finishing:
             self._events.completed(self._card.status)
-            self._saved_view.refresh()
+            self.saved_view.refresh()
 
     # -- internals -------------------------------------------------------------------
 
@@ -235,10 +235,10 @@ class JobStatusWidget(CardView):
             with self._lock:
                 # Waiting ends once the feed has the final tokens, cost and times.
                 self._final_details_pending = True
-            self._saved_view.refresh()
+            self.saved_view.refresh()
         elif after.fatal is not None and before.fatal is None:
             self._events.failed(after.fatal)
-            self._saved_view.refresh()
+            self.saved_view.refresh()
 
     def _on_cancel_answer(self, result: str | SutroError) -> None:
         if isinstance(result, SutroError):
