@@ -283,7 +283,7 @@ def test_html_fallback_is_escaped_and_inert(
         assert "<script" not in lowered, f"raw <script in the text/html fallback: {snapshot}"
 
         blank_page.set_content(snapshot)
-        root = blank_page.locator(".sutro-job-card-snapshot")
+        root = blank_page.locator(".sutro-job-card-static")
         expect(root).to_contain_text(LITERAL_TAG)
         assert root.locator("img, script").count() == 0, root.evaluate("e => e.outerHTML")
         assert_not_pwned(blank_page, f"the text/html fallback of {job_id}")
