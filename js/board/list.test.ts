@@ -112,7 +112,7 @@ describe("unfolded rows", () => {
       { type: "collapse", job_id: "job-0" },
     ]);
     lifetime.dispose();
-    expect(sent.at(-1)).toEqual({ type: "collapse", job_id: "job-1" });
+    expect(sent[sent.length - 1]).toEqual({ type: "collapse", job_id: "job-1" });
     expect(list.root.children).toHaveLength(0);
   });
 
