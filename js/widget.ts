@@ -12,8 +12,6 @@ import { startCard } from "./card";
 import { Lifetime } from "./lifetime";
 import type { RenderProps } from "./model";
 
-export { paintersByTrait } from "./card";
-
 /**
  * Renders one view. A model may have several views at once; each gets its own
  * listeners and its own 1-second clock, all undone by the returned cleanup or
