@@ -53,6 +53,38 @@ function placeInOrder(parent: HTMLElement, wanted: readonly HTMLElement[]): void
   }
 }
 
+/** Views for exactly the rows in `shown`: kept by job id, built when new, repainted when their line changed. */
+function reconcile(s: ListState, shown: readonly Row[], make: (row: Row) => RowView, now: number): HTMLElement[] {
+  const keep = new Set(shown.map((row) => row.job_id));
+  for (const [jobId, view] of s.views) {
+    if (keep.has(jobId)) continue;
+    view.dispose();
+    s.views.delete(jobId);
+  }
+  return shown.map((row) => {
+    let view = s.views.get(row.job_id);
+    if (view === undefined) {
+      view = make(row);
+      s.views.set(row.job_id, view);
+    } else {
+      if (view.signature !== lineSignature(row)) view.paint(row, now);
+      view.feed(row);
+    }
+    return view.root;
+  });
+}
+
+/** Python fills `card` for unfolded rows, so a view that goes away folds its rows. */
+function foldAll(expanded: Set<string>, send: (content: BoardMessage) => void): void {
+  for (const jobId of expanded) {
+    try {
+      send({ type: "collapse", job_id: jobId });
+    } catch {
+      return; // the comm closed first (the model went away): cleanup must go on
+    }
+  }
+}
+
 export function buildRowList(
   lifetime: Lifetime,
   send: (content: BoardMessage) => void,
@@ -75,22 +107,8 @@ export function buildRowList(
   const draw = (now: number): void => {
     const ordered = sortRows(s.rows, s.mode);
     const shown = ordered.slice(0, s.limit);
-    const keep = new Set(shown.map((row) => row.job_id));
-    for (const [jobId, view] of s.views) {
-      if (keep.has(jobId)) continue;
-      view.dispose();
-      s.views.delete(jobId);
-    }
-    for (const row of shown) {
-      const view = s.views.get(row.job_id);
-      if (view === undefined) {
-        s.views.set(row.job_id, factory(row, { send, onToggle, expanded: s.expanded.has(row.job_id) }, now));
-        continue;
-      }
-      if (view.signature !== lineSignature(row)) view.paint(row, now);
-      view.feed(row);
-    }
-    placeInOrder(root, shown.map((row) => s.views.get(row.job_id)?.root).filter((node) => node !== undefined));
+    const make = (row: Row): RowView => factory(row, { send, onToggle, expanded: s.expanded.has(row.job_id) }, now);
+    placeInOrder(root, reconcile(s, shown, make, now));
     const hidden = ordered.length - shown.length;
     setHidden(showMore, hidden === 0);
     setText(showMore, `Show ${Math.min(PAGE, hidden)} more (${formatCount(hidden)} hidden)`);
@@ -101,15 +119,7 @@ export function buildRowList(
     draw(Date.now());
   });
   lifetime.add(() => {
-    // Python fills `card` for unfolded rows; a view that goes away folds its rows.
-    // Sending can throw once the comm is closed (the model went first): cleanup must go on.
-    for (const jobId of s.expanded) {
-      try {
-        send({ type: "collapse", job_id: jobId });
-      } catch {
-        break;
-      }
-    }
+    foldAll(s.expanded, send);
     for (const view of s.views.values()) view.dispose();
     s.views.clear();
   });
