@@ -32,6 +32,7 @@ describe("module shape", () => {
     expect(part("board").classList).toContain("sutro-job-board");
     expect(part("board-header").contains(part("board-sort"))).toBe(true);
     expect(part("board-title").textContent).toBe("Recent jobs");
+    expect(part("board").getAttribute("aria-label")).toBe("Recent jobs");
     expect(part("board-counts").textContent).toBe("3 running \u00B7 1 failed");
     expect(rows().map((row) => row.dataset.jobId)).toEqual(["job-5", "job-0", "job-1", "job-2"]);
     expect(rows()[0]?.dataset.state).toBe("failed");

@@ -24,7 +24,7 @@ export function startBoard(model: BoardModel, lifetime: Lifetime, factory?: RowF
   const cancelAll = buildCancelAll(lifetime, () => send({ type: "cancel_all" }));
   const loadMore = buildLoadMore(lifetime, () => send({ type: "load_more" }));
   header.actions.append(buildSort(lifetime, (mode) => list.sort(mode, Date.now())), cancelAll.button);
-  const root = h("div", { className: "sutro-job-board", testid: "board" }, [
+  const root = h("div", { className: "sutro-job-board", testid: "board", attrs: { role: "region", "aria-label": "Sutro jobs" } }, [
     header.root,
     cancelAll.confirm,
     header.error,
@@ -37,7 +37,10 @@ export function startBoard(model: BoardModel, lifetime: Lifetime, factory?: RowF
   const paintStatus = (): void => {
     const loading = readBoardBool(model, "loading");
     if (root.dataset.loading !== String(loading)) root.dataset.loading = String(loading);
-    header.paint({ rows, title: readBoardString(model, "title"), loading, error: readBoardString(model, "error") });
+    const title = readBoardString(model, "title");
+    const label = title === "" ? "Sutro jobs" : title;
+    if (root.getAttribute("aria-label") !== label) root.setAttribute("aria-label", label);
+    header.paint({ rows, title, loading, error: readBoardString(model, "error") });
     loadMore.paint(readBoardBool(model, "has_more"), loading);
   };
   const paintRows = (): void => {
