@@ -1,6 +1,6 @@
 import { h } from "./dom";
 import type { Lifetime } from "./lifetime";
-import type { WidgetModel } from "./model";
+import { TRAIT_NAMES, type TraitName, type WidgetModel } from "./model";
 import type { Part, PartContext } from "./part";
 import { buildCancel } from "./parts/cancel";
 import { buildClock } from "./parts/clock";
@@ -75,4 +75,40 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
 
   const parts = [headline, compact, controls, cancel, fold, summary, message, progress, timeline, jobId, clock, results, failure];
   return { root, parts: parts.map((built) => built.part) };
+}
+
+/**
+ * Which parts each trait change repaints, derived from each part's declared
+ * `reads` (and the painter only receives those traits), so the map cannot
+ * drift from what the painters read. Traits no part reads are left out.
+ */
+export function paintersByTrait(parts: Part[]): Map<TraitName, Part[]> {
+  const map = new Map<TraitName, Part[]>();
+  for (const name of TRAIT_NAMES) {
+    const readers = parts.filter((part) => part.reads.includes(name));
+    if (readers.length > 0) map.set(name, readers);
+  }
+  return map;
+}
+
+/**
+ * Builds a card and keeps it live until `lifetime` ends: each trait change
+ * runs just its painters, and one 1-second timer moves the parts that tick
+ * (elapsed, "checked Ns ago", the open timeline phase). Used by the card's
+ * own render and by every unfolded row of a board.
+ */
+export function startCard(model: WidgetModel, lifetime: Lifetime): Card {
+  const card = buildCard(model, lifetime);
+  for (const [trait, parts] of paintersByTrait(card.parts)) {
+    lifetime.onModel(model, `change:${trait}`, () => {
+      for (const part of parts) part.paint();
+    });
+  }
+  for (const part of card.parts) part.paint();
+  const ticking = card.parts.filter((part) => part.ticks);
+  lifetime.interval(() => {
+    for (const part of ticking) part.paint();
+  }, 1000);
+  lifetime.add(() => card.root.remove());
+  return card;
 }

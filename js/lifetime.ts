@@ -1,4 +1,8 @@
-import type { ChangeEvent, WidgetModel } from "./model";
+/** Anything with Backbone-style on/off: the card's model, the board's, a board row's facade. */
+export interface Emitter<E extends string> {
+  on(event: E, callback: () => void): void;
+  off(event: E, callback: () => void): void;
+}
 
 /**
  * Everything one view has to undo when it is removed: model listeners, DOM
@@ -21,7 +25,7 @@ export class Lifetime {
   }
 
   /** Subscribes to a model event and unsubscribes with the very same callback on dispose. */
-  onModel(model: WidgetModel, event: ChangeEvent, callback: () => void): void {
+  onModel<E extends string>(model: Emitter<E>, event: E, callback: () => void): void {
     model.on(event, callback);
     this.add(() => model.off(event, callback));
   }

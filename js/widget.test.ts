@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "./fake-model";
 import { TRAIT_DEFAULTS, TRAIT_NAMES, type TraitName, type Traits } from "./model";
 import * as entry from "./widget";
-import widget, { paintersByTrait } from "./widget";
-import { buildCard } from "./card";
+import widget from "./widget";
+import { buildCard, paintersByTrait } from "./card";
 import { Lifetime } from "./lifetime";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -25,6 +25,7 @@ describe("module shape", () => {
     expect(typeof widget.render).toBe("function");
     expect(Object.keys(widget)).toEqual(["render"]);
     expect("render" in entry).toBe(false);
+    expect(Object.keys(entry)).toEqual(["default"]);
   });
 
   it("renders one scoped live-region card", () => {

@@ -8,24 +8,9 @@
  * The stylesheet (widget.css) is built separately and handed to anywidget as
  * `_css` by Python, so this module does not import it.
  */
-import { buildCard } from "./card";
+import { startCard } from "./card";
 import { Lifetime } from "./lifetime";
-import { TRAIT_NAMES, type RenderProps, type TraitName } from "./model";
-import type { Part } from "./part";
-
-/**
- * Which parts each trait change repaints, derived from each part's declared
- * `reads` (and the painter only receives those traits), so the map cannot
- * drift from what the painters read. Traits no part reads are left out.
- */
-export function paintersByTrait(parts: Part[]): Map<TraitName, Part[]> {
-  const map = new Map<TraitName, Part[]>();
-  for (const name of TRAIT_NAMES) {
-    const readers = parts.filter((part) => part.reads.includes(name));
-    if (readers.length > 0) map.set(name, readers);
-  }
-  return map;
-}
+import type { RenderProps } from "./model";
 
 /**
  * Renders one view. A model may have several views at once; each gets its own
@@ -34,24 +19,8 @@ export function paintersByTrait(parts: Part[]): Map<TraitName, Part[]> {
  */
 function render({ model, el, signal }: RenderProps): () => void {
   const lifetime = new Lifetime();
-  const card = buildCard(model, lifetime);
-
-  for (const [trait, parts] of paintersByTrait(card.parts)) {
-    lifetime.onModel(model, `change:${trait}`, () => {
-      for (const part of parts) part.paint();
-    });
-  }
-  for (const part of card.parts) part.paint();
-
-  // One timer per view: elapsed, "checked Ns ago", "last seen ... ago" and
-  // the open timeline phase move with the browser clock.
-  const ticking = card.parts.filter((part) => part.ticks);
-  lifetime.interval(() => {
-    for (const part of ticking) part.paint();
-  }, 1000);
-
+  const card = startCard(model, lifetime);
   el.append(card.root);
-  lifetime.add(() => card.root.remove());
 
   const cleanup = (): void => lifetime.dispose();
   if (signal) {

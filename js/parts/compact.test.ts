@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "../fake-model";
-import { tqdmText } from "./compact";
+import { compactView, lineReason, tqdmText } from "./compact";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -38,6 +38,22 @@ describe("tqdmText", () => {
     );
     expect(tqdmText(null, rates, 3_723_000)).toBe("[1:02:03]");
     expect(tqdmText(null, rates, null)).toBe("");
+  });
+});
+
+describe("compactView (shared with the board's rows)", () => {
+  it("gives percent, counts and the tqdm text from a progress record", () => {
+    const view = compactView(RUNNING.progress, "running", 61_000);
+    expect(view.percent).toBe("33%");
+    expect(view.counts?.total).toBe(2000);
+    expect(view.text).toBe("673/2000 [01:01<02:04, 10.7 rows/s]");
+  });
+  it("shows a succeeded job full and a job without rows as elapsed only", () => {
+    expect(compactView({ rows_total: 10 }, "succeeded", 5_000)).toMatchObject({ percent: "100%", text: "10/10 [00:05]" });
+    expect(compactView({}, "queued", null)).toEqual({ counts: null, percent: "", text: "" });
+  });
+  it("cuts a reason for one line", () => {
+    expect(lineReason("x".repeat(1000))).toHaveLength(300);
   });
 });
 

@@ -71,6 +71,55 @@ function compactNodes() {
   return { line, name, percent, bar, fill, text, reason };
 }
 
+/** What the one line says: the pieces a painter puts in its nodes (the card's, or a board row's). */
+export interface CompactView {
+  /** Counts for the small bar; null hides it. */
+  counts: Counts | null;
+  /** `33%`, or "" when the total is unknown. */
+  percent: string;
+  /** The tqdm text, `673/2000 [01:01<02:04, 10.7 rows/s]`, or "". */
+  text: string;
+}
+
+/**
+ * The line's progress pieces, pure: from a progress record (the `progress`
+ * trait's keys: rows_done, rows_total, rates, eta_seconds), the card state and
+ * the elapsed time the caller measured. The card and the board's rows both
+ * call it, so the two lines never format differently.
+ */
+export function compactView(
+  progress: Record<string, unknown>,
+  state: string,
+  elapsedMs: number | null,
+): CompactView {
+  const counts = countsOf(progress, state);
+  const percent = counts?.percent == null ? "" : `${counts.percent}%`;
+  return { counts, percent, text: tqdmText(counts, ratesOf(progress), elapsedMs) };
+}
+
+/** A failure reason cut for a one-line display. */
+export function lineReason(text: string): string {
+  return text.slice(0, REASON_CAP);
+}
+
+/** The progress nodes of a one-line form: percent, small bar, tqdm text. */
+export interface CompactNodes {
+  percent: HTMLElement;
+  bar: HTMLElement;
+  fill: HTMLElement;
+  text: HTMLElement;
+}
+
+/** Puts a CompactView in its nodes (hiding what is unknown); shared with the board row. */
+export function paintCompact(n: CompactNodes, view: CompactView): void {
+  setText(n.percent, view.percent);
+  setHidden(n.percent, view.percent === "");
+  setHidden(n.bar, view.counts === null);
+  if (view.counts !== null) paintBar(n.bar, n.fill, view.counts, view.text);
+  setText(n.text, view.text);
+  setHidden(n.text, view.text === "");
+}
+
 /** Builds the line (CSS shows it only while folded). */
 export function buildCompact(ctx: PartContext): { line: HTMLSpanElement; part: Part } {
   const n = compactNodes();
@@ -80,15 +129,8 @@ export function buildCompact(ctx: PartContext): { line: HTMLSpanElement; part: P
   const part = definePart(ctx, "compact", reads, (t, now) => {
     const state = cardStateOf(t.state, t.status);
     setText(n.name, textField(t.details, "name") ?? textField(t.details, "description") ?? t.job_id);
-    const counts = countsOf(t.progress, state);
-    const line = tqdmText(counts, ratesOf(t.progress), elapsedOf(state, t, now));
-    setText(n.percent, counts?.percent == null ? "" : `${counts.percent}%`);
-    setHidden(n.percent, counts?.percent == null);
-    setHidden(n.bar, counts === null);
-    if (counts !== null) paintBar(n.bar, n.fill, counts, line);
-    setText(n.text, line);
-    setHidden(n.text, line === "");
-    const reason = state === "failed" ? failureReasonText(failureReason(t.metadata, t.details)).slice(0, REASON_CAP) : "";
+    paintCompact(n, compactView(t.progress, state, elapsedOf(state, t, now)));
+    const reason = state === "failed" ? lineReason(failureReasonText(failureReason(t.metadata, t.details))) : "";
     setText(n.reason, reason);
     setHidden(n.reason, reason === "");
     n.reason.title = reason;
