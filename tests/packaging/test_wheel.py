@@ -31,7 +31,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_holds_the_built_card_and_no_sources_of_it(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "sutro_widget/static/widget.js" in names
+    assert "sutro_widget/static/board.js" in names
     assert "sutro_widget/static/widget.css" in names
+    assert "sutro_widget/py.typed" in names  # the package is typed for its users
     assert "sutro_widget/simulator/__main__.py" in names
     assert not any(name.startswith(("js/", "tests/", "node_modules/")) for name in names)
 
@@ -53,6 +55,9 @@ def test_installed_wheel_imports_and_serves_the_card_without_node(
         "assert 'sutro-job-card' in esm, esm[:200];"
         "assert 'not built' not in esm;"
         "assert 'sutro-job-card' in str(JobStatusWidget._css);"
+        "from sutro_widget import JobBoard;"
+        "assert 'sutro-job-board' in str(JobBoard._esm);"
+        "assert 'not built' not in str(JobBoard._esm);"
         "print(pathlib.Path(sutro_widget.__file__).parent)"
     )
     result = subprocess.run(
