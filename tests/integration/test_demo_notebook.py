@@ -49,7 +49,11 @@ def test_demo_notebook_runs_and_its_waiting_job_succeeds(tmp_path: Path) -> None
         for o in c.outputs
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
-    assert len(widgets) == 7
-    # Frontends without widgets get a readable line and an HTML snapshot.
-    assert all(w["data"]["text/plain"].startswith("JobStatusWidget(job_id=") for w in widgets)
-    assert all('class="sutro-job-card-static"' in w["data"]["text/html"] for w in widgets)
+    cards = [w for w in widgets if w["data"]["text/plain"].startswith("JobStatusWidget(")]
+    boards = [w for w in widgets if w["data"]["text/plain"].startswith("JobBoard(")]
+    assert (len(cards), len(boards)) == (8, 2)
+    # Frontends without widgets get a readable line and a static card that says the state.
+    assert all('class="sutro-job-card-static"' in w["data"]["text/html"] for w in cards)
+    assert all('class="sutro-job-board-static"' in w["data"]["text/html"] for w in boards)
+    recent = boards[1]["data"]["text/plain"]
+    assert "5 jobs" in recent, recent  # one page of the account's jobs, as asked
