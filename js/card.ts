@@ -11,9 +11,11 @@ import { buildFold } from "./parts/fold";
 import { buildHeadline } from "./parts/headline";
 import { buildJobId } from "./parts/jobid";
 import { buildMessage } from "./parts/message";
+import { buildNotify } from "./parts/notify";
 import { buildProgress } from "./parts/progress";
 import { buildResults } from "./parts/results";
 import { buildSummary } from "./parts/summary";
+import { buildSync } from "./parts/sync";
 import { buildTimeline } from "./parts/timeline";
 
 /**
@@ -51,6 +53,8 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
   const clock = buildClock(ctx);
   const results = buildResults(ctx);
   const failure = buildFailure(ctx);
+  const sync = buildSync(ctx);
+  const notify = buildNotify(ctx);
 
   root.append(
     h("div", { className: "sutro-job-card__head" }, [
@@ -73,7 +77,10 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
     failure.root,
   );
 
-  const parts = [headline, compact, controls, cancel, fold, summary, message, progress, timeline, jobId, clock, results, failure];
+  const parts = [
+    headline, compact, controls, cancel, fold, summary, message, progress, timeline, jobId, clock,
+    results, failure, sync, notify,
+  ];
   return { root, parts: parts.map((built) => built.part) };
 }
 

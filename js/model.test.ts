@@ -105,6 +105,7 @@ describe("readTrait", () => {
       polling: false,
       stale: false,
       compact: false,
+      notify: false,
       started_at: 0,
       finished_at: 0,
       last_checked_at: 0,

@@ -70,6 +70,8 @@ export interface Traits {
   cancel_error: string; // "" or why the last cancel request failed
   results_snippet: string; // "" or Python code that fetches the results
   compact: boolean; // the initial fold state of every view
+  sync_mode: string; // "thread" (Python sends changes) or "frontend" (this view asks every second)
+  notify: boolean; // badge the tab (and notify, if already allowed) when a long job ends
 }
 
 export type TraitName = keyof Traits;
@@ -98,6 +100,8 @@ export const TRAIT_DEFAULTS: Traits = {
   cancel_error: "",
   results_snippet: "",
   compact: false,
+  sync_mode: "thread",
+  notify: false,
 };
 
 /** Every trait name, in contract order. */
@@ -109,7 +113,8 @@ export type OutgoingMessage =
   | { type: "stop" }
   | { type: "resume" }
   | { type: "cancel" }
-  | { type: "retry" };
+  | { type: "retry" }
+  | { type: "sync" };
 
 export type ChangeEvent = `change:${TraitName}`;
 

@@ -44,9 +44,9 @@ describe("module shape", () => {
 });
 
 describe("trait -> painters map", () => {
-  it("knows the contract's 18 traits, one list derived from TRAIT_DEFAULTS", () => {
+  it("knows the contract's 20 traits, one list derived from TRAIT_DEFAULTS", () => {
     expect(TRAIT_NAMES).toEqual(Object.keys(TRAIT_DEFAULTS));
-    expect(TRAIT_NAMES).toHaveLength(18);
+    expect(TRAIT_NAMES).toHaveLength(20);
   });
 
   it("subscribes every trait to exactly the parts that declare they read it", () => {
@@ -105,9 +105,13 @@ describe("trait -> painters map", () => {
     cancel_error: { base: { state: "running", status: "running" }, value: "Sutro refused", shows: "Sutro refused" },
     results_snippet: { base: { state: "succeeded", status: "succeeded" }, value: "so.get_job_results()", shows: "so.get_job_results()" },
     compact: { base: {}, value: true, shows: 'data-folded="true"' },
+    // Behaviour, not pixels: tested in parts/sync.test.ts and parts/notify.test.ts.
+    sync_mode: { base: {}, value: "frontend", shows: "" },
+    notify: { base: {}, value: true, shows: "" },
   };
 
-  it.each(TRAIT_NAMES.filter((name) => name !== "started_at"))("repaints what depends on %s", (name) => {
+  const INVISIBLE: TraitName[] = ["started_at", "sync_mode", "notify"];
+  it.each(TRAIT_NAMES.filter((name) => !INVISIBLE.includes(name)))("repaints what depends on %s", (name) => {
     const scenario = SCENARIOS[name];
     const model = new FakeModel(scenario.base);
     const { el } = mount(model);

@@ -74,6 +74,12 @@ class NetworkError(SutroError):
     """No answer arrived: the connection failed, broke, or timed out."""
 
 
+class HostError(SutroError):
+    """The Python running the card cannot follow a job (no threads or sockets: Pyodide)."""
+
+    transient = False
+
+
 class InsecureURLError(ValueError):
     """A plain ``http://`` URL to a host that is not this machine.
 

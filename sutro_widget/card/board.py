@@ -30,7 +30,7 @@ from .board_fallback import render_board_html, render_board_text
 from .board_messages import handle_board_message
 from .board_row import BoardRow, board_outcome, board_problem
 from .coalesce import Coalescer
-from .saved_view import SavedDisplay
+from .host_widget import HostWidget
 from .waiting import run_callback, wait_blocking
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ CANCELLABLE = frozenset({"pending", "submitted", "queued", "starting", "running"
 BoardCallback = Callable[[str, str], object]
 
 
-class JobBoard(SavedDisplay):
+class JobBoard(HostWidget):
     """A live board of many Sutro jobs; see the module docstring.
 
     Rows are written only by :meth:`_flush`, under the board's lock. After

@@ -24,8 +24,6 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-import anywidget
-
 log = logging.getLogger(__name__)
 
 Bundle = dict[str, Any]
@@ -90,39 +88,3 @@ def _publish_pending(*_args: object) -> None:
         _pending.clear()
     for view in views:
         view._publish()
-
-
-class SavedDisplay(anywidget.AnyWidget):
-    """A widget whose outputs keep their static ``text/plain`` and ``text/html`` true.
-
-    Subclasses say what those are (:meth:`static_html`, ``__repr__``) and call
-    ``self.saved_view.refresh()`` when their state ends; display goes through
-    ``_ipython_display_`` so every output carries this widget's ``display_id``.
-    """
-
-    #: False until the subclass's ``__init__`` finished: a rejected constructor
-    #: leaves nothing to close, and ``repr`` says so instead of raising.
-    _ready = False
-
-    def __init__(self, **kwargs: Any) -> None:
-        self.saved_view = SavedView(self._bundle)
-        super().__init__(**kwargs)
-
-    def static_html(self) -> str:
-        """The self-contained HTML stand-in of the live view."""
-        raise NotImplementedError
-
-    def _bundle(self) -> Bundle:
-        bundle = self._repr_mimebundle_()
-        return bundle[0] if bundle else {"text/plain": repr(self)}
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[Bundle, Bundle] | None:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        data, metadata = bundle
-        return {**data, "text/plain": repr(self), "text/html": self.static_html()}, metadata
-
-    def _ipython_display_(self) -> None:
-        """Display with a ``display_id``, so the saved output can be kept true later."""
-        self.saved_view.show()

@@ -19,14 +19,14 @@ import traitlets
 from ..polling.clock import Clock
 from . import fallback
 from .assets import CSS, ESM
-from .saved_view import SavedDisplay
+from .host_widget import HostWidget
 from .sendable import sendable
 from .state import SYNCED_FIELDS, CardState, Event, initial, reduce
 
 log = logging.getLogger(__name__)
 
 
-class CardView(SavedDisplay):
+class CardView(HostWidget):
     """Every synced trait of a job card, with what it means, and their one writer."""
 
     _esm = ESM
@@ -62,16 +62,16 @@ class CardView(SavedDisplay):
     results_snippet = traitlets.Unicode("").tag(sync=True)
     #: Whether views start folded to one line (each view's fold button toggles).
     compact = traitlets.Bool(False).tag(sync=True)
+    #: Badge the tab (and notify, where already allowed) when a job of over a minute ends.
+    notify = traitlets.Bool(False).tag(sync=True)
 
-    def __init__(
-        self, job_id: str, *, clock: Clock, stale_after: float, compact: bool, **kwargs: Any
-    ) -> None:
+    def __init__(self, job_id: str, *, clock: Clock, stale_after: float, **kwargs: Any) -> None:
         self._clock = clock
         self._stale_after = stale_after
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._card = initial(job_id)
-        super().__init__(compact=compact, **kwargs)
+        super().__init__(**kwargs)
         self.set_trait("job_id", job_id)
         self.started_at = self._now()
 

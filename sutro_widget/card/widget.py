@@ -17,11 +17,12 @@ from typing import Any
 from ..api.client import SutroClient
 from ..api.ids import check_job_id
 from ..api.shapes import StatusReport
-from ..errors import SutroError
+from ..errors import HostError, SutroError
 from ..polling.feeds import feeds_of
 from ..polling.policy import PollPolicy
 from ..polling.poller import Poller
 from ..polling.shared import default_poller
+from .hosts import CANNOT_POLL, can_poll, resolve_sync
 from .state import (
     Answered,
     CardState,
@@ -67,9 +68,12 @@ class JobStatusWidget(CardView):
         poller: Poller | None = None,
         autostart: bool = True,
         compact: bool = False,
+        sync: str = "auto",
+        notify: bool = False,
         **kwargs: Any,
     ) -> None:
         job_id = check_job_id(job_id)
+        sync_mode = resolve_sync(sync)
         # Resolve (and validate) key and URL before any trait exists, so a bad
         # URL is a ValueError at the call site, not a message on a dead card.
         self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
@@ -86,6 +90,8 @@ class JobStatusWidget(CardView):
             clock=self._poller.clock,
             stale_after=self._policy.stale_threshold,
             compact=compact,
+            sync_mode=sync_mode,
+            notify=notify,
             **kwargs,
         )
         self.on_msg(self._on_browser_message)
@@ -104,6 +110,9 @@ class JobStatusWidget(CardView):
         with self._lock:
             self._refuse_if_closed("start")
             if self._following and self._feed.active:
+                return
+            if not can_poll():
+                self._apply(Failed(HostError(CANNOT_POLL), still_polling=False))
                 return
             self._events.reset_failure()
             self._following = True
@@ -264,6 +273,7 @@ class JobStatusWidget(CardView):
             "resume": self.start,
             "retry": self.start,
             "cancel": self.cancel,
+            "sync": self.answer_sync_request,
         }
         handler = handlers.get(action) if isinstance(action, str) else None
         if handler is None or self._closed:

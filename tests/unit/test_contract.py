@@ -13,6 +13,7 @@ from pathlib import Path
 import traitlets
 
 from sutro_widget.api.shapes import JobStatus
+from sutro_widget.card.host_widget import HostWidget
 from sutro_widget.card.looks import LOOKS
 from sutro_widget.card.state import CARD_STATES, SYNCED_FIELDS
 from sutro_widget.card.view import CardView
@@ -45,7 +46,7 @@ def py_traits() -> dict[str, str]:
         traitlets.Dict: "object",
         traitlets.List: "array",
     }
-    traits = CardView.class_own_traits(sync=True)
+    traits = {**HostWidget.class_own_traits(sync=True), **CardView.class_own_traits(sync=True)}
     return {
         name: next(kind for cls, kind in kinds.items() if isinstance(trait, cls))
         for name, trait in traits.items()
