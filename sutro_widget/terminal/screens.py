@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -52,8 +53,9 @@ class LiveScreen:
         # One column spare: a line exactly as wide as the terminal wraps on some.
         width = max(10, self._width() - 1)
         finished = [v for v in views if v.over and v.card.job_id not in self._done]
+        names = Counter(v.name for v in views if v.name)
         live = [
-            render_line(v.card, v.progress, width, name=v.name, elapsed=v.elapsed)
+            render_line(v.card, v.progress, width, name=_label(v, names), elapsed=v.elapsed)
             for v in views
             if not v.over
         ]
@@ -77,6 +79,13 @@ class LiveScreen:
         self._out.write("".join(parts))
         self._out.flush()
         self._drawn, self._last = len(live), frame
+
+
+def _label(view: JobView, names: Counter[str]) -> str:
+    """The job's name, with its id when another job shown has the same name (re-runs)."""
+    if view.name and names[view.name] > 1:
+        return f"{view.name} ({view.card.job_id})"
+    return view.name
 
 
 class LogScreen:

@@ -24,6 +24,7 @@ from sutro_widget.terminal.tracker import JobView
 
 T0 = 1_796_140_992_000.0
 CURSOR_UP = re.compile(r"\x1b\[(\d+)A")
+ANSI_OR_CR = re.compile(r"\x1b\[\d*[A-Za-z]|\r")
 
 
 def card(job_id: str, status: str | None = None) -> CardState:
@@ -84,8 +85,24 @@ def test_live_lines_fit_the_terminal_width_read_on_every_frame() -> None:
     second = out.getvalue()[len(first) :]
     assert max(len(line) for line in first.splitlines()) > 40
     for line in second.split("\n"):
-        visible = re.sub(r"\x1b\[\d*[A-Za-z]|\r", "", line)
+        visible = ANSI_OR_CR.sub("", line)
         assert display_width(visible) <= 39  # one column spare
+
+
+def test_jobs_with_the_same_name_are_told_apart_by_id() -> None:
+    out = io.StringIO()
+    twins = [
+        JobView(card(job_id, "queued"), MappingProxyType({}), "Nightly digest", 1.0)
+        for job_id in ("run-1", "run-2")
+    ]
+    other = JobView(card("run-3", "queued"), MappingProxyType({}), "Invoices", 1.0)
+    LiveScreen(out, width=lambda: 80).draw([*twins, other])
+    lines = ANSI_OR_CR.sub("", out.getvalue()).splitlines()
+    assert lines == [
+        "\u22ef Queued  Nightly digest (run-1)  [00:01]",
+        "\u22ef Queued  Nightly digest (run-2)  [00:01]",
+        "\u22ef Queued  Invoices  [00:01]",
+    ]
 
 
 def test_the_log_says_each_state_once_and_never_writes_escapes() -> None:
