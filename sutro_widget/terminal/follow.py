@@ -10,10 +10,11 @@ each job ended and returns an exit status (:func:`exit_status`).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ..api.client import SutroClient
@@ -99,7 +100,10 @@ def follow_jobs(
         for tracker in trackers:
             watches.append(poller.watch(tracker.job_id, client, tracker, policy=policy))
             _fetch_details(poller, client, tracker)
-        interrupted = _draw_until_over(trackers, screen, timeout, stop or threading.Event())
+        refetch = functools.partial(_fetch_details, poller, client)
+        interrupted = _draw_until_over(
+            trackers, screen, timeout, stop or threading.Event(), refetch
+        )
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -123,10 +127,14 @@ def _draw_until_over(
     screen: LiveScreen | LogScreen,
     timeout: float | None,
     stop: threading.Event,
+    fetch_details: Callable[[JobTracker], None],
 ) -> bool:
     """Draw a frame every :data:`FRAME_SECONDS` until all jobs are over; True if interrupted."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
+        for tracker in trackers:
+            if tracker.take_details_retry():
+                fetch_details(tracker)
         views = [tracker.view() for tracker in trackers]
         if all(view.over for view in views):
             return False

@@ -61,6 +61,7 @@ class JobTracker:
         self._started = clock.monotonic()
         self._ended: float | None = None
         self._cut_short = ""
+        self._details_wanted = False
 
     # -- the poller's listener (runs on the poller thread) -------------------------
 
@@ -89,9 +90,13 @@ class JobTracker:
         """Take the name and row count from ``jobs/{id}``; quiet when there are none.
 
         The legacy API has no details endpoint, so a failure here only means
-        the line shows the id and no bar.
+        the line shows the id and no bar; a failure that may pass (the server
+        was unreachable) is retried once the server answers (:meth:`take_details_retry`).
         """
         if isinstance(result, SutroError):
+            with self._lock:
+                # Ask again once the server answers a status poll (it was down, say).
+                self._details_wanted = result.transient
             return
         name, rows = result.get("name"), result.get("num_rows")
         with self._lock:
@@ -108,6 +113,14 @@ class JobTracker:
             if not self._card.is_final and self._card.fatal is None and not self._cut_short:
                 self._cut_short = why
                 self._mark_end()
+
+    def take_details_retry(self) -> bool:
+        """True (once) when the details failed for a passing reason and the server has answered."""
+        with self._lock:
+            due = self._details_wanted and self._card.status != ""
+            if due:
+                self._details_wanted = False
+            return due
 
     def view(self) -> JobView:
         """A consistent snapshot of everything the screen shows about this job."""

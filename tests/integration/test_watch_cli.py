@@ -294,6 +294,22 @@ def test_on_a_terminal_lines_are_redrawn_in_place_and_fit(
     assert "Traceback" not in screen
 
 
+def test_details_missed_while_the_server_was_down_are_fetched_once_it_is_back() -> None:
+    with Simulator(time_scale=0.05) as sim:
+        sim.go_down()
+
+        def bring_it_back(pid: int, output: str) -> bool:
+            if "Unreachable" not in output:
+                return False
+            sim.come_up()
+            return True
+
+        done = run_on_pty(cli("watch", "job-succeeds-late", *on(sim)), on_output=bring_it_back)
+    assert done.interrupted_at is not None  # it was unreachable first
+    assert done.returncode == 0, done.text
+    assert "\u2713 Succeeded  Summarise support tickets (job-succeeds-late)" in done.text
+
+
 # -- Ctrl-C ---------------------------------------------------------------------------------
 
 
