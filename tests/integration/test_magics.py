@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -147,8 +148,13 @@ def test_sutro_jobs_displays_a_board_of_the_named_or_the_newest_jobs() -> None:
 # -- in terminal IPython --------------------------------------------------------------------
 
 
-def run_on_pty(argv: list[str], *, timeout: float = 90.0) -> tuple[int, str]:
-    """Run ``argv`` on a real pseudo-terminal (100 columns); return its status and output."""
+def run_on_pty(
+    argv: list[str], *, timeout: float = 90.0, interrupt_on: str | None = None
+) -> tuple[int, str]:
+    """Run ``argv`` on a real pseudo-terminal (100 columns); return its status and output.
+
+    With ``interrupt_on``, the child gets one SIGINT once its output contains that text.
+    """
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
@@ -168,6 +174,9 @@ def run_on_pty(argv: list[str], *, timeout: float = 90.0) -> tuple[int, str]:
                 if not data:
                     break
                 output += data
+                if interrupt_on and interrupt_on.encode() in output:
+                    os.kill(child.pid, signal.SIGINT)
+                    interrupt_on = None
         else:
             child.kill()
             pytest.fail(f"terminal IPython still running after {timeout}s: {output!r}")
@@ -193,3 +202,20 @@ def test_in_terminal_ipython_sutro_job_follows_the_job_to_its_end() -> None:
     assert final in text
     assert text.index(final) < text.index("%sutro_job: job_id '..' is not a job id.")
     assert text.index("%sutro_job: job_id") < text.index("after the magic\r\n")  # it returned
+
+
+def test_in_terminal_ipython_ctrl_c_ends_the_magic_not_the_session() -> None:
+    with Simulator(time_scale=0.05) as sim:
+        code = (
+            "%load_ext sutro_widget\n"
+            f"%sutro_job job-held-ipy --api-key {sim.api_key} --base-url {sim.url_v1}\n"
+            "print('after the magic')\n"
+        )
+        argv = [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor", "-c", code]
+        status, text = run_on_pty(argv, interrupt_on="Queued")
+    assert status == 0, text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    (stopped,) = [line for line in text.split("\r\n") if "stopped following" in line]
+    assert "Queued" in stopped and "job-held-ipy" in stopped
+    assert stopped.endswith("stopped following (interrupted); the job carries on")
+    assert text.index(stopped) < text.index("after the magic\r\n")  # the session went on
