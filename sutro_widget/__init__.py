@@ -27,6 +27,7 @@ from .errors import (
     ServerError,
     SutroError,
 )
+from .magics import load_ipython_extension as load_ipython_extension
 from .polling.policy import PollPolicy
 
 __all__ = [

@@ -1,0 +1,192 @@
+"""The IPython extension: ``%load_ext sutro_widget`` adds ``%sutro_job`` and ``%sutro_jobs``.
+
+A magic is the shortest way from a job id to a live card: ``%sutro_job
+job-123`` in a notebook displays a
+:class:`~sutro_widget.card.widget.JobStatusWidget`, ``%sutro_jobs a b c`` a
+board of several (``%sutro_jobs --limit 10``: the account's newest jobs). In
+terminal IPython there is no browser to draw a widget, so the same magics
+follow the jobs with the terminal's renderer instead, blocking until they end
+or Ctrl-C.
+
+A magic is typed by hand, so its mistakes are the user's, not bugs: a bad
+argument, id or URL prints one sentence (to stderr) and never a traceback;
+``--help`` prints the usage. Nothing heavy is imported until a magic runs, so
+``import sutro_widget`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from .errors import SutroError
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+#: How many jobs ``%sutro_jobs`` shows without ids or ``--limit``.
+DEFAULT_RECENT_LIMIT = 20
+
+
+class MagicArgumentError(Exception):
+    """A magic's arguments were wrong; the message is the one sentence to print."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing a usage block and exiting the kernel."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the complaint as :class:`MagicArgumentError` (argparse would ``sys.exit``)."""
+        raise MagicArgumentError(f"{message} (see {self.prog} --help)")
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--api-key", metavar="KEY", help="the API key (default: SUTRO_API_KEY, then sutro login's)"
+    )
+    parser.add_argument(
+        "--base-url", metavar="URL", help="the API's base URL, used as given (e.g. https://…/v1)"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 1 and 100")
+    return value
+
+
+def job_parser() -> argparse.ArgumentParser:
+    """The arguments of ``%sutro_job``."""
+    parser = _Parser(
+        prog="%sutro_job",
+        description="Show a live card for one Sutro job (in terminal IPython: follow it here).",
+    )
+    parser.add_argument(
+        "job_id", metavar="JOB_ID", help="the id returned when the job was submitted"
+    )
+    parser.add_argument("--compact", action="store_true", help="start the card folded to one line")
+    _connection_options(parser)
+    return parser
+
+
+def jobs_parser() -> argparse.ArgumentParser:
+    """The arguments of ``%sutro_jobs``."""
+    parser = _Parser(
+        prog="%sutro_jobs",
+        description="Show a board of Sutro jobs: the ones named, or the account's newest "
+        "(in terminal IPython: follow the named jobs here).",
+    )
+    parser.add_argument("job_ids", nargs="*", metavar="JOB_ID", help="the jobs to show")
+    parser.add_argument(
+        "--limit",
+        type=_positive_int,
+        metavar="N",
+        help=f"without ids: show the N newest jobs (default {DEFAULT_RECENT_LIMIT})",
+    )
+    _connection_options(parser)
+    return parser
+
+
+def load_ipython_extension(ipython: InteractiveShell) -> None:
+    """Register ``%sutro_job`` and ``%sutro_jobs``; IPython calls this on ``%load_ext``."""
+    for name, parser, run in (
+        ("sutro_job", job_parser(), _sutro_job),
+        ("sutro_jobs", jobs_parser(), _sutro_jobs),
+    ):
+        ipython.magics_manager.register_function(_magic(ipython, parser, run), "line", name)
+
+
+def _magic(
+    ipython: InteractiveShell,
+    parser: argparse.ArgumentParser,
+    run: Callable[[InteractiveShell, argparse.Namespace], None],
+) -> Callable[[str], None]:
+    """A line magic: parse the line with ``parser``, run ``run``, say in a sentence what failed."""
+
+    def magic(line: str) -> None:
+        try:
+            args = parser.parse_args(shlex.split(line))
+        except SystemExit:  # --help printed the usage
+            return
+        except ValueError as exc:  # shlex: "No closing quotation"
+            _say(f"{parser.prog}: {exc} in {line!r}.")
+            return
+        except MagicArgumentError as exc:
+            _say(f"{parser.prog}: {exc}.")
+            return
+        try:
+            run(ipython, args)
+        except (MagicArgumentError, ValueError, TypeError, SutroError) as exc:
+            _say(f"{parser.prog}: {exc}")
+
+    magic.__doc__ = parser.format_help()
+    return magic
+
+
+def _sutro_job(ipython: InteractiveShell, args: argparse.Namespace) -> None:
+    if in_terminal(ipython):
+        _follow_here([args.job_id], args)
+        return
+    from .card.widget import JobStatusWidget
+
+    widget = JobStatusWidget(
+        args.job_id, api_key=args.api_key, base_url=args.base_url, compact=args.compact
+    )
+    _display(widget)
+
+
+def _sutro_jobs(ipython: InteractiveShell, args: argparse.Namespace) -> None:
+    if args.job_ids and args.limit is not None:
+        raise MagicArgumentError("give job ids or --limit, not both.")
+    if in_terminal(ipython):
+        if not args.job_ids:
+            raise MagicArgumentError(
+                "in terminal IPython, name the jobs to follow (the newest-jobs board "
+                "needs a notebook)."
+            )
+        _follow_here(args.job_ids, args)
+        return
+    # Imported by name at run time: the board is the card layer's, and optional here.
+    board_type: Any = importlib.import_module("sutro_widget.card.board").JobBoard
+    connection = {"api_key": args.api_key, "base_url": args.base_url}
+    if args.job_ids:
+        board = board_type(list(args.job_ids), **connection)
+    else:
+        board = board_type.recent(limit=args.limit or DEFAULT_RECENT_LIMIT, **connection)
+    _display(board)
+
+
+def in_terminal(ipython: object) -> bool:
+    """Whether this IPython has no frontend that can draw a widget (terminal IPython)."""
+    return type(ipython).__name__ == "TerminalInteractiveShell" or (
+        getattr(ipython, "kernel", None) is None
+    )
+
+
+def _follow_here(job_ids: Sequence[str], args: argparse.Namespace) -> None:
+    """Follow the jobs with the terminal renderer until they end or Ctrl-C."""
+    from .api.client import SutroClient, check_job_id
+    from .terminal.follow import follow_jobs
+
+    checked = [check_job_id(job_id) for job_id in job_ids]
+    with SutroClient(api_key=args.api_key, base_url=args.base_url) as client:
+        follow_jobs(checked, client, sys.stdout)
+
+
+def _display(thing: object) -> None:
+    from IPython.display import display
+
+    show: Callable[[object], object] = display  # IPython leaves it untyped
+    show(thing)
+
+
+def _say(sentence: str) -> None:
+    print(sentence, file=sys.stderr)
