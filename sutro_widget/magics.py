@@ -17,12 +17,12 @@ argument, id or URL prints one sentence (to stderr) and never a traceback;
 from __future__ import annotations
 
 import argparse
-import importlib
 import shlex
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
+from .card.board import JobBoard
 from .errors import SutroError
 
 if TYPE_CHECKING:
@@ -154,13 +154,11 @@ def _sutro_jobs(ipython: InteractiveShell, args: argparse.Namespace) -> None:
             )
         _follow_here(args.job_ids, args)
         return
-    # Imported by name at run time: the board is the card layer's, and optional here.
-    board_type: Any = importlib.import_module("sutro_widget.card.board").JobBoard
     connection = {"api_key": args.api_key, "base_url": args.base_url}
     if args.job_ids:
-        board = board_type(list(args.job_ids), **connection)
+        board = JobBoard(list(args.job_ids), **connection)
     else:
-        board = board_type.recent(limit=args.limit or DEFAULT_RECENT_LIMIT, **connection)
+        board = JobBoard.recent(limit=args.limit or DEFAULT_RECENT_LIMIT, **connection)
     _display(board)
 
 
@@ -173,7 +171,8 @@ def in_terminal(ipython: object) -> bool:
 
 def _follow_here(job_ids: Sequence[str], args: argparse.Namespace) -> None:
     """Follow the jobs with the terminal renderer until they end or Ctrl-C."""
-    from .api.client import SutroClient, check_job_id
+    from .api.client import SutroClient
+    from .api.ids import check_job_id
     from .terminal.follow import follow_jobs
 
     checked = [check_job_id(job_id) for job_id in job_ids]

@@ -28,8 +28,10 @@ def counts_line(cards: Sequence[CardState]) -> str:
 
 
 def render_board_text(cards: Sequence[CardState]) -> str:
-    """``JobBoard(3 jobs: 2 running · 1 failed)``: what ``print(board)`` shows."""
-    return f"JobBoard({len(cards)} jobs: {counts_line(cards) or 'none yet'})"
+    """``JobBoard(3 jobs: 2 running · 1 failed; job-1, job-2, job-3)``: what ``print`` shows."""
+    ids = ", ".join(card.job_id for card in cards[:5]) + (", …" if len(cards) > 5 else "")
+    named = f"; {ids}" if ids else ""
+    return f"JobBoard({len(cards)} jobs: {counts_line(cards) or 'none yet'}{named})"
 
 
 def render_board_html(rows: Sequence[tuple[CardState, Mapping[str, Any]]]) -> str:

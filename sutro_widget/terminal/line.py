@@ -2,7 +2,7 @@
 
 Pure functions of a :class:`~sutro_widget.card.state.CardState` (what the
 reducer decided, exactly as the card shows it), the progress dict of
-:meth:`~sutro_widget.card.progress.ProgressTracker.view` and a width, so the
+:meth:`~sutro_widget.polling.progress.ProgressTracker.view` and a width, so the
 terminal says the same truth as the card and every layout is unit-tested
 without a terminal:
 

@@ -4,7 +4,7 @@
 poller thread hands it poll results and progress updates, it turns them into
 reducer events (the same reducer as the card, so the terminal and the card
 never disagree on a state) and folds progress into a
-:class:`~sutro_widget.card.progress.ProgressTracker`. The drawing thread only
+:class:`~sutro_widget.polling.progress.ProgressTracker`. The drawing thread only
 ever reads a :class:`JobView`, an immutable snapshot taken under the lock, so
 it never sees a half-applied update.
 """
@@ -17,10 +17,10 @@ from types import MappingProxyType
 from typing import Any
 
 from ..api.shapes import StatusReport
-from ..card.progress import ProgressTracker
 from ..card.state import Answered, CardState, Event, Failed, Heard, Started, initial, reduce
 from ..errors import SutroError
 from ..polling.clock import Clock
+from ..polling.progress import ProgressTracker
 
 
 @dataclass(frozen=True)
