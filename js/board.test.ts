@@ -210,3 +210,18 @@ describe("cleanup", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe("board frontend sync", () => {
+  it("asks Python for changes once a second only in frontend sync", () => {
+    const threaded = new FakeBoard();
+    const asking = new FakeBoard({ sync_mode: "frontend" });
+    const host = document.createElement("div");
+    const stopThreaded = board.render({ model: threaded, el: host });
+    const stopAsking = board.render({ model: asking, el: host });
+    vi.advanceTimersByTime(3_000);
+    expect(threaded.sent.filter((m) => m.type === "sync")).toHaveLength(0);
+    expect(asking.sent.filter((m) => m.type === "sync")).toHaveLength(3);
+    stopThreaded();
+    stopAsking();
+  });
+});

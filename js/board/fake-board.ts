@@ -41,7 +41,7 @@ export function makeRows(n: number, fields: Partial<Row> = {}): Row[] {
   return Array.from({ length: n }, (_, i) => makeRow(i, { state: "running", status: "running", ...fields }));
 }
 
-export const BOARD_DEFAULTS: BoardTraits = { rows: [], title: "", has_more: false, loading: false, error: "" };
+export const BOARD_DEFAULTS: BoardTraits = { rows: [], title: "", has_more: false, loading: false, error: "", sync_mode: "thread" };
 
 export class FakeBoard implements BoardModel {
   private readonly values: Record<string, unknown>;

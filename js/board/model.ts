@@ -39,6 +39,7 @@ export interface BoardTraits {
   has_more: boolean;
   loading: boolean;
   error: string;
+  sync_mode: string;
 }
 
 export type BoardTraitName = keyof BoardTraits;
@@ -49,7 +50,8 @@ export type BoardMessage =
   | (OutgoingMessage & { job_id: string })
   | { type: "expand" | "collapse"; job_id: string }
   | { type: "cancel_all" }
-  | { type: "load_more" };
+  | { type: "load_more" }
+  | { type: "sync" };
 
 /** What anywidget's model offers the board. `get` is `unknown`: every value is checked here. */
 export interface BoardModel extends Emitter<BoardEvent> {
@@ -121,7 +123,7 @@ export function readRows(model: BoardModel): Row[] {
   return rows;
 }
 
-export function readBoardString(model: BoardModel, name: "title" | "error"): string {
+export function readBoardString(model: BoardModel, name: "title" | "error" | "sync_mode"): string {
   return str(model.get(name));
 }
 

@@ -54,7 +54,11 @@ export function startBoard(model: BoardModel, lifetime: Lifetime, factory?: RowF
     lifetime.onModel(model, `change:${trait}`, paintStatus);
   }
   paintRows();
-  lifetime.interval(() => list.tick(Date.now()), 1000);
+  lifetime.interval(() => {
+    list.tick(Date.now());
+    // Frontend sync (hosts that drop the kernel thread's messages): ask for what changed.
+    if (readBoardString(model, "sync_mode") === "frontend") send({ type: "sync" });
+  }, 1000);
   lifetime.add(() => root.remove());
   return root;
 }

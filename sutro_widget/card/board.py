@@ -31,6 +31,7 @@ from .board_messages import handle_board_message
 from .board_row import BoardRow, board_outcome, board_problem
 from .coalesce import Coalescer
 from .host_widget import HostWidget
+from .hosts import resolve_sync
 from .waiting import run_callback, wait_blocking
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,11 @@ class JobBoard(HostWidget):
         timeout: float | None = None,
         poller: Poller | None = None,
         title: str = "",
+        sync: str = "auto",
         **kwargs: Any,
     ) -> None:
         ids = _check_ids(job_ids)
+        sync_mode = resolve_sync(sync)
         self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
         self._poller = poller or default_poller()
         self._policy = policy or PollPolicy()
@@ -85,7 +88,7 @@ class JobBoard(HostWidget):
         self._page_size = 20
         self._closed = False
         self._coalescer = Coalescer(self._poller, self._flush)
-        super().__init__(title=title, **kwargs)
+        super().__init__(title=title, sync_mode=sync_mode, **kwargs)
         self.on_msg(self._on_browser_message)
         self._ready = True
         for job_id in ids:
@@ -252,8 +255,6 @@ class JobBoard(HostWidget):
                 log.exception("could not send the board's rows to the browser")
             finally:
                 self._changed.notify_all()
-
-    # -- waiting ------------------------------------------------------------------------
 
     def _outcome(self) -> dict[str, str] | None:
         return board_outcome(list(self._rows.values()), self._completed)

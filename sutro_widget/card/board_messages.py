@@ -34,13 +34,18 @@ class BoardActions(Protocol):
     def set_expanded(self, job_id: str, expanded: bool) -> None:
         """Send (or stop sending) one row's full card."""
 
+    def answer_sync_request(self) -> None:
+        """Send what changed since the browser last asked (frontend sync)."""
+
 
 def handle_board_message(board: BoardActions, content: object) -> None:
     """Act on one message from a board view (see ``js/board.ts``)."""
     if not isinstance(content, dict):
         return
     action, job_id = content.get("type"), content.get("job_id")
-    if action == "cancel_all":
+    if action == "sync":
+        board.answer_sync_request()
+    elif action == "cancel_all":
         board.cancel_all()
     elif action == "load_more":
         board.load_more()
