@@ -29,6 +29,7 @@ from .assets import BOARD_ESM, CSS
 from .board_fallback import render_board_html, render_board_text
 from .board_messages import handle_board_message
 from .board_row import BoardRow, board_outcome, board_problem
+from .budget import budget_of
 from .coalesce import Coalescer
 from .host_widget import HostWidget
 from .hosts import resolve_sync
@@ -88,7 +89,7 @@ class JobBoard(HostWidget):
         self._page_size = 20
         self._closed = False
         self._coalescer = Coalescer(self._poller, self._flush)
-        super().__init__(title=title, sync_mode=sync_mode, **kwargs)
+        super().__init__(title=title, sync_mode=sync_mode, budget=budget_of(self._poller), **kwargs)
         self.on_msg(self._on_browser_message)
         self._ready = True
         for job_id in ids:

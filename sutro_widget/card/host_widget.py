@@ -9,8 +9,12 @@
 * **Updates arrive where the host drops thread sends.** In ``frontend`` sync
   (:mod:`~.hosts`), state changes made off the main thread are not sent; the
   browser's timer sends ``{"type": "sync"}`` and the kernel answers from its
-  message handler with every trait that changed since. The trait values in
-  Python are always current; only the sending waits.
+  message handler with every trait that changed since.
+* **Routine updates stay within the comm budget** (:mod:`~.budget`): a
+  progress tick that finds no token waits, and goes out later with the latest
+  values; a change of state or an error goes out at once, with it.
+
+The trait values in Python are always current; only the sending waits.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from .budget import URGENT_TRAITS, CommBudget
 from .saved_view import Bundle, SavedView
 
 
@@ -34,10 +39,11 @@ class HostWidget(anywidget.AnyWidget):
     #: leaves nothing to close, and ``repr`` says so instead of raising.
     _ready = False
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, budget: CommBudget | None = None, **kwargs: Any) -> None:
         self.saved_view = SavedView(self._bundle)
         self._unsent: set[str] = set()
         self._unsent_lock = threading.Lock()
+        self._budget = budget
         super().__init__(**kwargs)
 
     def static_html(self) -> str:
@@ -47,21 +53,35 @@ class HostWidget(anywidget.AnyWidget):
     # -- delivery -----------------------------------------------------------------------
 
     def send_state(self, key: str | list[str] | tuple[str, ...] | None = None) -> None:
-        """Send now, or (``frontend`` sync, off the main thread) when the browser asks."""
-        frontend = getattr(self, "_unsent_lock", None) is not None and self.sync_mode == "frontend"
-        if frontend and threading.current_thread() is not threading.main_thread():
-            keys = [key] if isinstance(key, str) else list(key or self.keys)
-            with self._unsent_lock:
-                self._unsent.update(keys)
+        """Send now; or later, off the main thread, in frontend sync or past the budget."""
+        if getattr(self, "_unsent_lock", None) is None:  # still inside AnyWidget.__init__
+            super().send_state(key)
             return
-        super().send_state(key)
+        keys = {key} if isinstance(key, str) else set(key or self.keys)
+        if threading.current_thread() is not threading.main_thread():
+            if self.sync_mode == "frontend":
+                self._hold(keys)
+                return
+            routine = not keys & URGENT_TRAITS
+            if routine and self._budget is not None and not self._budget.take():
+                self._hold(keys)
+                self._budget.queue(id(self), self.answer_sync_request)
+                return
+        with self._unsent_lock:  # whatever waited goes out with this send
+            keys |= self._unsent
+            self._unsent = set()
+        super().send_state(sorted(keys))
 
     def answer_sync_request(self) -> None:
-        """The browser asked (``frontend`` sync): send every trait changed since, now."""
+        """Send every trait held back since the last send, now (the browser asked, or a token)."""
         with self._unsent_lock:
             keys, self._unsent = sorted(self._unsent), set()
         if keys:
             super().send_state(keys)
+
+    def _hold(self, keys: set[str]) -> None:
+        with self._unsent_lock:
+            self._unsent.update(keys)
 
     # -- representations ---------------------------------------------------------------
 

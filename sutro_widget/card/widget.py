@@ -22,6 +22,7 @@ from ..polling.feeds import feeds_of
 from ..polling.policy import PollPolicy
 from ..polling.poller import Poller
 from ..polling.shared import default_poller
+from .budget import budget_of
 from .hosts import CANNOT_POLL, can_poll, resolve_sync
 from .state import (
     Answered,
@@ -91,6 +92,7 @@ class JobStatusWidget(CardView):
             stale_after=self._policy.stale_threshold,
             compact=compact,
             sync_mode=sync_mode,
+            budget=budget_of(self._poller),
             notify=notify,
             **kwargs,
         )
@@ -99,13 +101,10 @@ class JobStatusWidget(CardView):
         if autostart:
             self.start()
 
-    # -- public API ----------------------------------------------------------------
-
     def start(self) -> None:
         """Start (or resume) following the job; a no-op while already polling.
 
-        Cards (and boards) showing the same job on the same deployment and key
-        share one poll, one details fetch and one progress stream.
+        Cards and boards on one job (same deployment and key) share one watch.
         """
         with self._lock:
             self._refuse_if_closed("start")
