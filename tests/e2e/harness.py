@@ -724,11 +724,11 @@ def hold_text(locator: Locator, duration_s: float, step_s: float = 0.25) -> list
     For asserting that something does NOT change over a stretch of time (a
     frozen clock): the stretch itself is what is tested, so it is waited out.
     """
-    readings = [locator.inner_text()]
+    readings = [locator.text_content() or ""]
     deadline = time.monotonic() + duration_s
     while time.monotonic() < deadline:
         locator.page.wait_for_timeout(step_s * 1000.0)
-        readings.append(locator.inner_text())
+        readings.append(locator.text_content() or "")
     return readings
 
 
