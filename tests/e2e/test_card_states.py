@@ -240,6 +240,14 @@ def test_retry_on_a_not_found_card_asks_again_without_duplicating_the_error(
     assert is_subsequence(["not-found"], seen), seen
 
 
+def duration_s(text: str) -> int:
+    """``"1m 05s"`` / ``"12s"`` (the card's elapsed format) in seconds."""
+    match = re.fullmatch(r"\s*(?:(\d+)h\s*)?(?:(\d+)m\s*)?(?:(\d+)s)?\s*", text)
+    assert match is not None and text.strip(), f"not a duration: {text!r}"
+    hours, minutes, secs = (int(part or 0) for part in match.groups())
+    return hours * 3600 + minutes * 60 + secs
+
+
 def _wait_for_requests(page: Page, simulator: Simulator, job_id: str, count: int) -> None:
     """Wait (bounded, polling the simulator's log) until ``job_id`` had ``count`` requests."""
     for _ in range(int(STATE_TIMEOUT_S / 0.1)):
@@ -269,15 +277,27 @@ def test_stop_freezes_the_card_and_resume_brings_it_back_live(
     expect(elapsed).to_be_visible()
     ticking = elapsed.inner_text()
     expect(elapsed).not_to_have_text(ticking, timeout=seconds(5))  # live: it ticks
+    # Let it run a few seconds, so a clock frozen at an old moment would show.
+    expect(elapsed).to_have_text(re.compile(r"^(\d+m )?([4-9]|\d\d+)s$"), timeout=seconds(10))
 
+    before_stop = duration_s(elapsed.inner_text())
     card.get_by_test_id("stop-resume").click()
     check_state(page, jupyter, card, "stopped", "Stopped")
     expect(card).to_have_attribute("data-tone", "waiting")  # grey
     frozen = hold_text(elapsed, 3.0)
     assert len(set(frozen)) == 1, f"elapsed kept changing while stopped: {frozen}"
+    # Frozen where it was stopped, not rolled back to an older moment.
+    assert duration_s(frozen[0]) >= before_stop, (
+        f"Stop moved the elapsed time back: {before_stop} s shown before Stop, {frozen[0]!r} after"
+    )
     expect(card.get_by_test_id("timeline")).to_have_attribute("data-frozen", "true")
 
     card.get_by_test_id("stop-resume").click()
     check_state(page, jupyter, card, "running", "Running")
     resumed = elapsed.inner_text()
     expect(elapsed).not_to_have_text(resumed, timeout=seconds(5))
+    # Checked last so the Resume half runs either way: frozen where it was
+    # stopped, not rolled back to an older moment.
+    assert duration_s(frozen[0]) >= before_stop, (
+        f"Stop moved the elapsed time back: {before_stop} s shown before Stop, {frozen[0]!r} after"
+    )

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from sutro_widget.simulator import FAILED_AT_ROW, FAILURE_METADATA, Fault, JobInfo, Simulator, Step
+from sutro_widget.simulator import FAILURE_METADATA, Fault, JobInfo, Simulator, Step
+from sutro_widget.simulator.catalogue import FAILED_AT_ROW
 
 from .harness import (
     DARK_SETTINGS,
@@ -56,6 +57,15 @@ QUERIES = JobInfo("Classify search queries", model="gemma-3-12b", num_rows=50_00
 DRAFTS = JobInfo("Draft product descriptions", num_rows=1_200, description="Spring catalogue")
 
 
+def held_run() -> list[Step]:
+    """Queued 1 s, then running until the test moves it (rows set by the test), then succeeded."""
+    return [
+        Step("queued", 1, "Waiting in queue"),
+        RUNNING,
+        Step("succeeded", None, "Job completed successfully"),
+    ]
+
+
 def timed_running(rows: int | None = None, final: Step | None = None) -> list[Step]:
     """Queued 1 s, running 3 s (to ``rows`` or all), then ``final`` (succeeded by default)."""
     return [
@@ -80,6 +90,11 @@ class Shot:
     first: tuple[str, str] | None = None
 
 
+def card_name(card: Locator) -> str:
+    """The card root's classes (a folded card's bar is the compact one)."""
+    return str(card.get_attribute("class"))
+
+
 def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -100,7 +115,13 @@ def shots(sim: Simulator, outage: Simulator, hung_id: str) -> list[Shot]:
         return job_id
 
     def rows(job_id: str, done: int) -> Callable[[Locator], None]:
-        return lambda _card: sim.set_progress(job_id, done)
+        def move(card: Locator) -> None:
+            sim.set_progress(job_id, done)
+            folded = "folded" in card_name(card)
+            bar = card.get_by_test_id("compact-bar" if folded else "progress-bar")
+            expect(bar).to_have_attribute("aria-valuenow", str(done))
+
+        return move
 
     def click(testid: str, *more: str) -> Callable[[Locator], None]:
         def act(card: Locator) -> None:
@@ -109,11 +130,11 @@ def shots(sim: Simulator, outage: Simulator, hung_id: str) -> list[Shot]:
 
         return act
 
-    running_id = add(EMBED, [Step("queued", 1, "Waiting in queue"), RUNNING])
-    stopped_id = add(QUERIES, [Step("queued", 1, "Waiting in queue"), RUNNING])
-    compact_running_id = add(EMBED, [Step("queued", 1, "Waiting in queue"), RUNNING])
+    running_id = add(EMBED, held_run())
+    stopped_id = add(QUERIES, held_run())
+    compact_running_id = add(EMBED, held_run())
     stale_id = jid()
-    outage.add_job(stale_id, [Step("queued", 1, "Waiting in queue"), RUNNING], DRAFTS)
+    outage.add_job(stale_id, held_run(), DRAFTS)
 
     def stop_after_rows(card: Locator) -> None:
         sim.set_progress(stopped_id, 18_400)
@@ -187,7 +208,7 @@ def shots(sim: Simulator, outage: Simulator, hung_id: str) -> list[Shot]:
         ),
         Shot(
             "cancelling",
-            (c := add(DRAFTS, [Step("queued", 1, "Waiting in queue"), RUNNING])),
+            (c := add(DRAFTS, held_run())),
             card_cell(c),
             "cancelling",
             "Cancelling",
