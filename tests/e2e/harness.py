@@ -634,3 +634,147 @@ def advance_and_see(
     """Move a held simulator job one step to ``status``, then wait until the card shows it."""
     assert simulator.advance(shown.job_id) == status
     see_status(shown, simulator, server, status, word)
+
+
+# -- card states, buttons, measured waits (test_card_states, test_outage, ...) -----------
+
+#: The card's action buttons by test id; which are visible depends on the card state.
+ACTION_BUTTONS = ("refresh", "stop-resume", "retry", "cancel")
+
+#: JupyterLab user settings that pick the dark theme (see test_themes.py).
+DARK_THEME = "JupyterLab Dark"
+DARK_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/apputils-extension/themes": {"theme": DARK_THEME},
+}
+
+
+def card_cell(job_id: str, *args: str, fast: bool = True) -> str:
+    """A cell showing a card for ``job_id``; ``args`` are more constructor arguments, as code.
+
+    ``fast`` adds the quick test policy; without it the card uses the default
+    ``PollPolicy`` (what a user gets). Key and URL come from the server's
+    environment unless ``args`` say otherwise (``"api_key='wrong'"``).
+    """
+    extra = list(args)
+    if fast:
+        extra.append("policy=PollPolicy(initial_interval=0.2, max_interval=0.5)")
+    joined = "".join(f", {arg}" for arg in extra)
+    return (
+        f"from sutro_widget import JobStatusWidget, PollPolicy\nJobStatusWidget({job_id!r}{joined})"
+    )
+
+
+def wait_for_state(
+    page: Page,
+    server: JupyterServer,
+    card: Locator,
+    state: str,
+    word: str | re.Pattern[str],
+    timeout_s: float = STATE_TIMEOUT_S,
+) -> None:
+    """Wait until ``card`` has ``data-state=state`` and its status word reads ``word``."""
+
+    def check() -> None:
+        expect(card).to_have_attribute("data-state", state, timeout=seconds(timeout_s))
+        expect(card.get_by_test_id("status-word")).to_have_text(word, timeout=seconds(timeout_s))
+
+    wait_for(page, server, f"the card to be in state {state!r} showing {word!r}", check)
+
+
+def expect_buttons(card: Locator, shown: Mapping[str, str]) -> None:
+    """Exactly the buttons in ``shown`` (test id -> label) are visible, with those labels.
+
+    Every other action button must be hidden. Waits (Playwright ``expect``), so a
+    paint that lands a moment after the state attribute still counts.
+    """
+    unknown = set(shown) - set(ACTION_BUTTONS)
+    assert not unknown, f"not action buttons: {unknown}"
+    for testid in ACTION_BUTTONS:
+        button = card.get_by_test_id(testid)
+        if testid in shown:
+            expect(button).to_be_visible()
+            expect(button).to_have_text(shown[testid])
+        else:
+            expect(button).to_be_hidden()
+
+
+def visible_buttons(card: Locator) -> dict[str, str]:
+    """The action buttons visible right now, test id -> label (for messages)."""
+    seen = {}
+    for testid in ACTION_BUTTONS:
+        button = card.get_by_test_id(testid)
+        if button.is_visible():
+            seen[testid] = button.inner_text().strip()
+    return seen
+
+
+def seconds_until_state(card: Locator, state: str, timeout_s: float) -> float:
+    """Wait until ``card`` has ``data-state=state``; return how many seconds that took.
+
+    Fails (AssertionError from ``expect``) if it does not happen within ``timeout_s``.
+    """
+    started = time.monotonic()
+    expect(card).to_have_attribute("data-state", state, timeout=seconds(timeout_s))
+    return time.monotonic() - started
+
+
+def hold_text(locator: Locator, duration_s: float, step_s: float = 0.25) -> list[str]:
+    """Read ``locator``'s text every ``step_s`` for ``duration_s``; return every reading.
+
+    For asserting that something does NOT change over a stretch of time (a
+    frozen clock): the stretch itself is what is tested, so it is waited out.
+    """
+    readings = [locator.text_content() or ""]
+    deadline = time.monotonic() + duration_s
+    while time.monotonic() < deadline:
+        locator.page.wait_for_timeout(step_s * 1000.0)
+        readings.append(locator.text_content() or "")
+    return readings
+
+
+#: Like RECORD_STATUSES_INIT_SCRIPT, for ``data-state``: every card state any card
+#: ever had, per job id, in ``window.__sutroStateLog`` (card-only states such as
+#: connecting and not-found have no ``data-status`` of their own).
+RECORD_STATES_INIT_SCRIPT = """
+(() => {
+  const log = [];
+  const last = new Map();
+  window.__sutroStateLog = log;
+  const record = (card) => {
+    const state = card.getAttribute("data-state");
+    if (state === null) return;
+    const idNode = card.querySelector('[data-testid="job-id"]');
+    const jobId = idNode ? idNode.textContent : "";
+    if (last.get(card) === state) return;
+    last.set(card, state);
+    log.push({ jobId, state, t: Date.now() });
+  };
+  const scan = (node) => {
+    if (!(node instanceof Element)) return;
+    if (node.classList.contains("sutro-job-card")) record(node);
+    node.querySelectorAll(".sutro-job-card").forEach(record);
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === "attributes") scan(m.target);
+      else m.addedNodes.forEach(scan);
+    }
+  }).observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["data-state"],
+  });
+})();
+"""
+
+
+def record_states(page: Page) -> None:
+    """Start recording every ``data-state`` of every card (call before opening the notebook)."""
+    page.add_init_script(RECORD_STATES_INIT_SCRIPT)
+
+
+def states_of(page: Page, job_id: str) -> list[str]:
+    """The card states the card of ``job_id`` went through, in order (see :func:`record_states`)."""
+    entries = page.evaluate("window.__sutroStateLog || []")
+    return [str(e["state"]) for e in entries if e.get("jobId") == job_id]
