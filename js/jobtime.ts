@@ -27,6 +27,11 @@ export function jobStartMs(details: Record<string, unknown>, history: HistoryEnt
   return epochMs(details["datetime_started"]) ?? epochMs(details["datetime_created"]) ?? history[0]?.at ?? null;
 }
 
+/** When the job was submitted: `datetime_created`, else when it started, else the first transition seen. */
+export function jobCreatedMs(details: Record<string, unknown>, history: HistoryEntry[]): number | null {
+  return epochMs(details["datetime_created"]) ?? jobStartMs(details, history);
+}
+
 /** When a final job finished: the server's `datetime_completed`, else when the card saw it. */
 export function jobFinishMs(details: Record<string, unknown>, finishedAt: number): number | null {
   return epochMs(details["datetime_completed"]) ?? positive(finishedAt);

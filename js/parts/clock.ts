@@ -1,6 +1,6 @@
 import { h, setHidden, setText } from "../dom";
 import { formatCheckedAgo, formatDuration, formatTimeOfDay } from "../format";
-import { clockEnd, jobFinishMs, jobStartMs } from "../jobtime";
+import { clockEnd, jobCreatedMs, jobFinishMs, jobStartMs } from "../jobtime";
 import { definePart, type Part, type PartContext } from "../part";
 import { cardStateOf, isFinal, isLive } from "../states";
 
@@ -39,7 +39,9 @@ export function clockView(t: ClockInput, now: number): ClockView {
   if (isFinal(t.state)) {
     const finish = jobFinishMs(t.details, t.finished_at);
     if (finish === null) return { elapsed: null, finished: null, checked: null };
-    const took = start === null ? "" : ` \u00B7 took ${formatDuration(finish - start)}`;
+    // "took" spans the whole job, queue included, like the phase strip beside it.
+    const created = jobCreatedMs(t.details, t.history);
+    const took = created === null ? "" : ` \u00B7 took ${formatDuration(finish - created)}`;
     return { elapsed: null, finished: `finished ${formatTimeOfDay(finish)}${took}`, checked: null };
   }
   const elapsed = start === null ? null : formatDuration(clockEnd(t.state, t, now) - start);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "../fake-model";
-import { CARD_STATES, SERVER_STATUSES, isLive, lookFor } from "../states";
+import { isFinal, CARD_STATES, SERVER_STATUSES, isLive, lookFor } from "../states";
 import { secondaryText } from "./headline";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -64,11 +64,12 @@ describe("headline", () => {
     expect(part("status-word").title).toBe("Server status: PAUSED");
   });
 
-  it.each([...CARD_STATES])("dims every live number exactly when %s is not live", (state) => {
+  it.each([...CARD_STATES])("dims the numbers exactly when %s stopped being current", (state) => {
     const model = new FakeModel();
     const { card } = mount(model);
     model.enter(state);
-    expect(card.classList.contains("sutro-job-card--dimmed")).toBe(!isLive(state));
+    // Final numbers are exact, not old: a final card is not dimmed.
+    expect(card.classList.contains("sutro-job-card--dimmed")).toBe(!isLive(state) && !isFinal(state));
   });
 });
 

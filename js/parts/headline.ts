@@ -54,7 +54,8 @@ export function buildHeadline(ctx: PartContext, root: HTMLElement): Headline {
     root.dataset.live = String(look.live);
     root.dataset.final = String(look.final);
     root.dataset.stale = String(state === "stale" || t.stale);
-    root.classList.toggle("sutro-job-card--dimmed", !look.live);
+    // Final numbers are exact, not old: only a state that stopped being current dims them.
+    root.classList.toggle("sutro-job-card--dimmed", !look.live && !look.final);
     setText(icon, look.icon);
     setText(word, stateWord(state, t.raw_status));
     word.title = t.raw_status === "" ? "" : `Server status: ${t.raw_status}`;

@@ -7,7 +7,7 @@ import pytest
 from sutro_widget.api.shapes import JobStatus, StatusReport
 from sutro_widget.card.state import (
     CARD_STATES,
-    CHECKED_HEARTBEAT_MS,
+    CHECKED_RESOLUTION_MS,
     HISTORY_LIMIT,
     Answered,
     CardState,
@@ -137,12 +137,19 @@ def test_recovery_clears_stale_and_error_at_the_next_answer() -> None:
     assert card.last_checked_at == 31_000.0  # recovering is news: the time is refreshed
 
 
-def test_the_checked_heartbeat_moves_only_every_30_seconds_on_unchanged_answers() -> None:
+def test_checked_says_when_the_server_was_last_heard_from_to_the_second() -> None:
     card = run((1, answer("running")), (15, answer("running")))
-    assert card.last_checked_at == 1000.0
-    later = 1 + CHECKED_HEARTBEAT_MS / 1000
-    card = run((later, answer("running")), card=card)
-    assert card.last_checked_at == later * 1000
+    assert card.last_checked_at == 15_000.0  # every answer, changed or not
+    card = run((15.4, Heard()), card=card)
+    assert card.last_checked_at == 15_000.0  # stream lines move it at most once a second
+    card = run((15 + CHECKED_RESOLUTION_MS / 1000, Heard()), card=card)
+    assert card.last_checked_at == 16_000.0
+
+
+def test_stop_freezes_the_times_where_the_server_was_last_heard_from() -> None:
+    card = run((1, answer("running")), (17.5, Heard()), (17.6, Heard()), (18, Stopped()))
+    assert card.state == "stopped"
+    assert card.last_checked_at == 17_600.0  # not the older answer, not the moment of Stop
 
 
 def test_stop_shows_a_stopped_card_and_start_resumes() -> None:
