@@ -97,3 +97,16 @@ describe("hint", () => {
     }
   });
 });
+
+describe("hint and error never say the same thing twice", () => {
+  it("drops the hint when the error sentence already says what to check", () => {
+    const model = new FakeModel({ state: "not-found", status: "", polling: false, error: "" });
+    const { part } = mount(model);
+    expect(part("hint").hidden).toBe(false);
+    model.set("error", "Job 'x' was not found (HTTP 404): check the id and that it belongs to this API key's account.");
+    expect(part("hint").hidden).toBe(true);
+    model.enter("unreachable");
+    model.set("error", "Could not connect to h: is the server up and reachable? check it");
+    expect(part("hint").hidden).toBe(false); // "retrying" is news the error does not give
+  });
+});

@@ -5,9 +5,11 @@ import { cardStateOf, isActive, type CardState } from "../states";
 /**
  * Refresh, Stop/Resume and Retry, shown per card state exactly as the
  * contract's table says, and the one-line hint of what to check when the card
- * cannot follow the job. Buttons only send messages; Python decides.
+ * cannot follow the job. The hint stands in for advice the error sentence
+ * does not already give (Python's 401 and 404 sentences say what to check),
+ * so nothing is said twice. Buttons only send messages; Python decides.
  *
- * Reads: state, status (status stands in for a state not yet synced).
+ * Reads: state, status (status stands in for a state not yet synced), error.
  */
 
 export interface ButtonSet {
@@ -71,7 +73,7 @@ export function buildControls(ctx: PartContext): Controls {
   ctx.lifetime.listen(retry, "click", () => ctx.model.send({ type: "retry" }));
   ctx.lifetime.listen(stopResume, "click", () => ctx.model.send({ type: resumes ? "resume" : "stop" }));
 
-  const part = definePart(ctx, "controls", ["state", "status"] as const, (t) => {
+  const part = definePart(ctx, "controls", ["state", "status", "error"] as const, (t) => {
     const state = cardStateOf(t.state, t.status);
     const shown = buttonsFor(state);
     resumes = shown.resume;
@@ -81,7 +83,8 @@ export function buildControls(ctx: PartContext): Controls {
     stopResume.title = resumes ? RESUME_TITLE : STOP_TITLE;
     setHidden(retry, shown.retry === null);
     setText(retry, shown.retry ?? "Retry");
-    const text = HINTS[state] ?? "";
+    const advised = state !== "unreachable" && /check /i.test(t.error);
+    const text = advised ? "" : (HINTS[state] ?? "");
     setText(hint, text);
     setHidden(hint, text === "");
   });
