@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import weakref
 from collections.abc import Callable
 
 from ..polling.poller import Poller
+from ..polling.shared import per_poller
 
 #: Routine updates per second, for every widget of one poller together.
 RATE_PER_SECOND = 100.0
@@ -83,14 +83,5 @@ class CommBudget:
             self._schedule()
 
 
-_budgets: weakref.WeakKeyDictionary[Poller, CommBudget] = weakref.WeakKeyDictionary()
-_budgets_lock = threading.Lock()
-
-
-def budget_of(poller: Poller) -> CommBudget:
-    """The comm budget shared by every widget of ``poller``."""
-    with _budgets_lock:
-        found = _budgets.get(poller)
-        if found is None:
-            found = _budgets[poller] = CommBudget(poller)
-        return found
+#: The comm budget shared by every widget of ``poller``.
+budget_of = per_poller(CommBudget)

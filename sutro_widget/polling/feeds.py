@@ -21,6 +21,7 @@ from .policy import PollPolicy
 from .poller import Poller
 from .progress import ProgressTracker
 from .requests import deliver
+from .shared import per_poller
 from .watch import Watch
 
 DetailsResult = dict[str, Any] | SutroError
@@ -180,14 +181,5 @@ class Feeds:
             return feed
 
 
-_feeds: weakref.WeakKeyDictionary[Poller, Feeds] = weakref.WeakKeyDictionary()
-_feeds_lock = threading.Lock()
-
-
-def feeds_of(poller: Poller) -> Feeds:
-    """The shared feeds of ``poller`` (one registry per poller)."""
-    with _feeds_lock:
-        found = _feeds.get(poller)
-        if found is None:
-            found = _feeds[poller] = Feeds(poller)
-        return found
+#: The shared feeds of ``poller`` (one registry per poller).
+feeds_of = per_poller(Feeds)

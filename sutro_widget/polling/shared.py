@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import atexit
 import threading
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 from .poller import Poller
+
+T = TypeVar("T")
 
 _default_poller: Poller | None = None
 _default_lock = threading.Lock()
@@ -23,3 +28,22 @@ def default_poller() -> Poller:
             _default_poller = Poller()
             atexit.register(_default_poller.shutdown)
         return _default_poller
+
+
+def per_poller(factory: Callable[[Poller], T]) -> Callable[[Poller], T]:
+    """A function returning one ``factory(poller)`` per poller, made on first use.
+
+    For what every widget of one poller must share (its feeds, its comm
+    budget); held weakly, so it goes with its poller.
+    """
+    made: weakref.WeakKeyDictionary[Poller, T] = weakref.WeakKeyDictionary()
+    lock = threading.Lock()
+
+    def of(poller: Poller) -> T:
+        with lock:
+            found = made.get(poller)
+            if found is None:
+                found = made[poller] = factory(poller)
+            return found
+
+    return of
