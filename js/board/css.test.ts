@@ -18,8 +18,9 @@ describe("one stylesheet for the card and the board", () => {
   });
 
   it("has board rules for light and dark hosts, with theme fallback chains", () => {
-    expect(css).toMatch(/body\[data-jp-theme-light="false"\] \.sutro-job-board/);
-    expect(css).toMatch(/prefers-color-scheme: dark[\s\S]*\.sutro-job-board \{/);
+    // The card and the board share one theme block per host kind.
+    expect(css).toMatch(/body\[data-jp-theme-light="false"\] :is\(\.sutro-job-card, \.sutro-job-board\)/);
+    expect(css).toMatch(/prefers-color-scheme: dark[\s\S]*:is\(\.sutro-job-card, \.sutro-job-board\) \{/);
     for (const match of css.matchAll(/var\(--jp-[\w-]+,\s*([^;]*)/g)) expect(match[1]).toMatch(/^var\(--vscode-/);
   });
 
