@@ -1,0 +1,147 @@
+"""The job board in real JupyterLab: mixed jobs to every final state, a row unfolding into the
+full card, cancel-all cancelling only the jobs still on their way, and ``%sutro_jobs``.
+
+Held jobs (``job-held…``) wait for the test's ``advance``, so each row reaches
+its state on purpose; key and URL come from the server's environment.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sutro_widget.simulator import Simulator
+
+from .harness import (
+    STATE_TIMEOUT_S,
+    Frontend,
+    JupyterServer,
+    open_notebook,
+    run_all_cells,
+    seconds,
+    wait_for,
+    write_notebook,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+FAST = "policy=PollPolicy(initial_interval=0.2, max_interval=0.5)"
+
+
+def fresh(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def show_board(page: Page, jupyter: JupyterServer, name: str, cells: list[str]) -> None:
+    filename = write_notebook(jupyter.root_dir, name, cells)
+    open_notebook(page, jupyter, filename)
+    run_all_cells(page, jupyter)
+
+
+def row(page: Page, job_id: str):  # type: ignore[no-untyped-def]
+    return page.locator(f'[data-testid="board-row"][data-job-id="{job_id}"]')
+
+
+def expect_row_state(page: Page, jupyter: JupyterServer, job_id: str, state: str) -> None:
+    def check() -> None:
+        expect(row(page, job_id)).to_have_attribute(
+            "data-state", state, timeout=seconds(STATE_TIMEOUT_S)
+        )
+
+    wait_for(page, jupyter, f"row {job_id} to be {state}", check)
+
+
+def test_a_board_of_mixed_jobs_reaches_every_final_state_and_a_row_unfolds(
+    page: Page, jupyter: JupyterServer, frontend: Frontend, simulator: Simulator
+) -> None:
+    ok, bad, stopped = fresh("job-held"), fresh("job-held-fails"), fresh("job-held")
+    ids = [ok, bad, stopped]
+    show_board(
+        page,
+        jupyter,
+        f"board-mixed-{frontend}",
+        [f"from sutro_widget import JobBoard, PollPolicy\nJobBoard({ids!r}, {FAST})"],
+    )
+    board = page.get_by_test_id("board")
+    expect(board).to_be_visible(timeout=seconds(STATE_TIMEOUT_S))
+    for job_id in ids:
+        expect_row_state(page, jupyter, job_id, "queued")
+    expect(page.get_by_test_id("board-counts")).to_contain_text("3 queued")
+    for job_id in (ok, bad):
+        simulator.advance(job_id)  # running
+        simulator.advance(job_id)  # succeeded / failed
+    expect_row_state(page, jupyter, ok, "succeeded")
+    expect_row_state(page, jupyter, bad, "failed")
+    expect(row(page, bad).get_by_test_id("row-note")).to_contain_text("Row 1532")
+    counts = page.get_by_test_id("board-counts")
+    expect(counts).to_contain_text("1 succeeded")
+    expect(counts).to_contain_text("1 failed")
+
+    # The failed row unfolds into the real card: its reason, its failure section.
+    row(page, bad).get_by_test_id("row-fold").click()
+    card = row(page, bad).get_by_test_id("row-card").locator(".sutro-job-card")
+    expect(card).to_have_attribute("data-state", "failed", timeout=seconds(STATE_TIMEOUT_S))
+    expect(card.get_by_test_id("failure-reason")).to_contain_text("Row 1532")
+    expect(row(page, bad).get_by_test_id("row-fold")).to_have_attribute("aria-expanded", "true")
+
+    # The third job is cancelled from its unfolded card.
+    row(page, stopped).get_by_test_id("row-fold").click()
+    third = row(page, stopped).get_by_test_id("row-card").locator(".sutro-job-card")
+    third.get_by_test_id("cancel").click()
+    third.get_by_test_id("cancel-yes").click()
+    expect_row_state(page, jupyter, stopped, "cancelling")
+    assert simulator.advance(stopped) == "cancelled"  # a held job's cancel waits for the test
+    expect_row_state(page, jupyter, stopped, "cancelled")
+    assert simulator.request_count(stopped, route="v1/job-cancel") == 1
+
+
+def test_cancel_all_cancels_only_the_jobs_still_on_their_way(
+    page: Page, jupyter: JupyterServer, frontend: Frontend, simulator: Simulator
+) -> None:
+    queued, running, done = fresh("job-held"), fresh("job-held"), fresh("job-held")
+    ids = [queued, running, done]
+    show_board(
+        page,
+        jupyter,
+        f"board-cancel-all-{frontend}",
+        [f"from sutro_widget import JobBoard, PollPolicy\nJobBoard({ids!r}, {FAST})"],
+    )
+    for job_id in ids:
+        expect_row_state(page, jupyter, job_id, "queued")
+    simulator.advance(running)
+    simulator.advance(done)
+    simulator.advance(done)
+    expect_row_state(page, jupyter, running, "running")
+    expect_row_state(page, jupyter, done, "succeeded")
+    button = page.get_by_test_id("board-cancel-all")
+    expect(button).to_have_text(re.compile(r"Cancel all running \(2\)"))
+    button.click()
+    expect(page.get_by_test_id("board-cancel-all-confirm")).to_contain_text(
+        "Cancel 2 running jobs?"
+    )
+    page.get_by_test_id("board-cancel-all-yes").click()
+    for job_id in (queued, running):
+        expect_row_state(page, jupyter, job_id, "cancelling")
+        assert simulator.advance(job_id) == "cancelled"  # held: the test moves it on
+        expect_row_state(page, jupyter, job_id, "cancelled")
+    expect(row(page, done)).to_have_attribute("data-state", "succeeded")
+    assert simulator.request_count(done, route="v1/job-cancel") == 0
+    expect(button).to_be_hidden(timeout=seconds(STATE_TIMEOUT_S))
+
+
+def test_the_sutro_jobs_magic_shows_a_board(
+    page: Page, jupyter: JupyterServer, frontend: Frontend, simulator: Simulator
+) -> None:
+    first, second = fresh("job-succeeds"), fresh("job-fails")
+    show_board(
+        page,
+        jupyter,
+        f"board-magic-{frontend}",
+        ["%load_ext sutro_widget", f"%sutro_jobs {first} {second}"],
+    )
+    expect(page.get_by_test_id("board")).to_be_visible(timeout=seconds(STATE_TIMEOUT_S))
+    expect_row_state(page, jupyter, first, "succeeded")
+    expect_row_state(page, jupyter, second, "failed")
