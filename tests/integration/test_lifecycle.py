@@ -16,7 +16,8 @@ import comm
 from ipywidgets.widgets import widget as ipywidgets_widget
 
 from sutro_widget import JobStatusWidget
-from sutro_widget.polling.poller import Poller, default_poller
+from sutro_widget.polling.poller import Poller
+from sutro_widget.polling.shared import default_poller
 from sutro_widget.simulator import Simulator
 from tests.conftest import FAST, wait_for
 
