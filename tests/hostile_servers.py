@@ -418,3 +418,47 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return context
+
+
+# -- one server for the soak: every play under its own path prefix ---------------------------
+
+
+def soak_mix(bomb_size: int = 256 * 1024 * 1024) -> dict[str, Play]:
+    """The hostile plays the soak mixes in, by name (``/<name>/v1/...``)."""
+    running = running_then("RUNNING", running_answers=0)
+    return {
+        "trickle": trickle(1.0),
+        "endless_headers": endless_headers(1.0),
+        "continue_forever": continue_forever(1.0),
+        "slow_chunked": slow_chunked(1.0),
+        "gzip_bomb": encoded(gzip_bomb(bomb_size), "gzip"),
+        "gzip_gzip_bomb": encoded(double_gzip_bomb(bomb_size), "gzip, gzip"),
+        "stream_bomb": by_endpoint(
+            running, stream_job_progress=encoded_stream(gzip_bomb(bomb_size), "gzip")
+        ),
+        "endless_line": by_endpoint(running, stream_job_progress=endless_line(64 << 20)),
+        "stream_left_open": by_endpoint(
+            running_then("SUCCEEDED", running_answers=2), stream_job_progress=heartbeats(1.0)
+        ),
+    }
+
+
+def by_prefix(plays: dict[str, Play]) -> Play:
+    """Choose the play by the first path segment (``/trickle/v1/job-status/x``)."""
+    missing = answer("404 Not Found", b'{"detail": "no such play"}')
+
+    def play(conn: Conn) -> None:
+        plays.get(conn.seen.target.split("/")[1], missing)(conn)
+
+    return play
+
+
+def main() -> None:
+    """Serve :func:`soak_mix` until killed; print ``HOSTILE_URL=...`` when ready."""
+    with HostileServer(by_prefix(soak_mix())) as server:
+        print(f"HOSTILE_URL={server.url}", flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -174,17 +174,8 @@ class SutroClient:
         """
         request = self.build_request("stream-job-progress", job_id, timeout=STREAM_TIMEOUT)
         with self._in_flight.hold(job_id, self._host):
+            response = await self._open_stream(request, http, job_id)
             try:
-                async with asyncio.timeout(self._deadline):
-                    response = await http.send(request, stream=True, follow_redirects=False)
-            except TimeoutError:
-                raise late(self._host, self._deadline) from None
-            except httpx.HTTPError as exc:
-                raise network_error(exc, self._host) from None
-            try:
-                if response.status_code != 200:
-                    body = await read_body(response)
-                    raise_for_answer(response.status_code, response.headers, body, job_id=job_id)
                 gap = limits.STREAM_LINE_DEADLINE
                 async for line in stream_lines(response, host=self._host, gap=gap):
                     update = parse_progress_line(line)
@@ -196,6 +187,25 @@ class SutroClient:
                 await response.aclose()
 
     # -- sending -------------------------------------------------------------------
+
+    async def _open_stream(
+        self, request: httpx.Request, http: httpx.AsyncClient, job_id: str
+    ) -> httpx.Response:
+        """Send a stream request; its headers (and a refusal's body) within the deadline."""
+        try:
+            async with asyncio.timeout(self._deadline):
+                response = await http.send(request, stream=True, follow_redirects=False)
+                if response.status_code != 200:
+                    try:
+                        body = await read_body(response)
+                    finally:
+                        await response.aclose()
+                    raise_for_answer(response.status_code, response.headers, body, job_id=job_id)
+        except TimeoutError:
+            raise late(self._host, self._deadline) from None
+        except httpx.HTTPError as exc:
+            raise network_error(exc, self._host) from None
+        return response
 
     async def _send_async(
         self, request: httpx.Request, http: httpx.AsyncClient, job_id: str

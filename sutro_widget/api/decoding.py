@@ -34,7 +34,7 @@ class _Stage:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Yield what ``data`` inflates to, at most DECODE_PIECE_BYTES per piece."""
-        while data:
+        while True:
             try:
                 out = self._z.decompress(data, DECODE_PIECE_BYTES)
             except zlib.error:
@@ -52,6 +52,9 @@ class _Stage:
                 data = rest if rest[:2] == b"\x1f\x8b" and self._wbits & 16 else b""
             if out:
                 yield out
+            # A full piece may leave output inside zlib even when all input is taken.
+            if not data and len(out) < DECODE_PIECE_BYTES:
+                return
 
 
 class BoundedDecoder:

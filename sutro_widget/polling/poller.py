@@ -7,9 +7,8 @@ child, started afresh). Its asyncio loop sends every due request on one
 job never holds up another's poll, a stuck deployment never takes another's
 connections, and no thread is ever created per job.
 
-Due times live in a heap (:class:`~sutro_widget.polling.due.DueQueue`); other
-threads wake the loop early (refresh, a new job, shutdown). What a result
-means for a card is its listener's business.
+Due times live in a heap (:class:`~sutro_widget.polling.due.DueQueue`); other threads
+wake the loop early (refresh, a new job, shutdown). A result's meaning is the listener's.
 """
 
 from __future__ import annotations
@@ -72,8 +71,7 @@ class Poller:
     ) -> Watch:
         """Start polling ``job_id`` now; results go to ``listener`` on the poller thread.
 
-        With ``once=True`` the job is polled a single time (a refresh of a card
-        that is not polling).
+        With ``once=True`` the job is polled once (a refresh of a card that is not polling).
         """
         watch = Watch(
             job_id, client, policy or PollPolicy(), weakref.ref(listener, self._forget), once=once
@@ -93,9 +91,8 @@ class Poller:
     ) -> None:
         """Run a one-off request (job details, a cancel) on the poller's loop.
 
-        ``done`` gets the result, or the :class:`SutroError` it raised, on the
-        poller thread. The thread runs until every submitted call has finished,
-        even when no job is being polled.
+        ``done`` gets the result, or the :class:`SutroError` it raised, on the poller
+        thread, which runs until every submitted call has finished (each has a deadline).
         """
         with self._lock:
             self._closing = False
@@ -130,6 +127,10 @@ class Poller:
         """
         del dead
         _signal(self._loop, self._wake_event)
+
+    def is_streaming(self, watch: Watch) -> bool:
+        """Whether ``watch``'s job has a progress stream open now; for tests and diagnostics."""
+        return self._streams is not None and self._streams.is_streaming(watch)
 
     @property
     def thread(self) -> threading.Thread | None:
@@ -223,8 +224,7 @@ class Poller:
             idle = not self._watches and not self._calls_running
             if idle or self._closing:
                 self._calls_running = 0  # calls cancelled before they ran
-                # Leave with the lock held, so a concurrent watch() sees no
-                # running loop and starts a fresh thread.
+                # Under the lock, so a concurrent watch() starts a fresh thread.
                 self._loop = self._wake_event = self._thread = None
                 return None
             now = self.clock.monotonic()
@@ -277,9 +277,9 @@ class Poller:
             changed = isinstance(result, StatusReport) and result != watch.last_report
             if isinstance(result, StatusReport):
                 watch.last_report = result
-            streaming = self._streams is not None and self._streams.is_streaming(watch)
+            streaming, once = self.is_streaming(watch), watch.once
             decision = watch.policy.after_result(
-                watch.state, result, changed=changed, streaming=streaming, once=watch.once
+                watch.state, result, changed=changed, streaming=streaming, once=once
             )
             watch.state = decision.state
             if decision.delay is None:
