@@ -16,6 +16,9 @@ Two rules of the design live here:
 
 from __future__ import annotations
 
+import os
+import ssl
+import threading
 import urllib.request
 
 import httpx
@@ -51,13 +54,30 @@ def _bypassed(host: str, no_proxy: str) -> bool:
     return False
 
 
+_tls_lock = threading.Lock()
+_tls_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+
+
+def tls_context() -> ssl.SSLContext:
+    """The certificate-verifying TLS context, built once per process (per CA setting).
+
+    Building one reads the whole CA bundle (~0.1 s of CPU): done per pool it
+    stalled the poller's event loop whenever a new deployment or a blocking
+    call appeared. ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` are honoured.
+    """
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    with _tls_lock:
+        context = _tls_contexts.get(key)
+        if context is None:
+            context = _tls_contexts[key] = httpx.create_ssl_context(trust_env=True)
+        return context
+
+
 def transport_for(origin: Origin, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
     """A pool for one origin: direct for ``http``, via the environment's proxy for ``https``."""
     scheme, host, _ = origin
-    if scheme == "https":
-        proxy = https_proxy_for(host)
-        return httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, trust_env=True)
-    return httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    proxy = https_proxy_for(host) if scheme == "https" else None
+    return httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, verify=tls_context())
 
 
 class OriginPools(httpx.AsyncBaseTransport):
@@ -71,6 +91,7 @@ class OriginPools(httpx.AsyncBaseTransport):
     def __init__(self, limits: httpx.Limits = ORIGIN_POOL_LIMITS) -> None:
         self._limits = limits
         self._pools: dict[Origin, httpx.AsyncHTTPTransport] = {}
+        tls_context()  # built now, not in the middle of the first request
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` on the pool of its origin (created on first use)."""
