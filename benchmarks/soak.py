@@ -37,6 +37,7 @@ from typing import Any
 import httpx
 
 from sutro_widget import JobStatusWidget, PollPolicy, StatusReport, SutroError
+from sutro_widget.api.limits import REQUEST_DEADLINE
 from sutro_widget.polling.shared import default_poller
 
 # Short but realistic: a soak is about many polls, not long waits.
@@ -224,7 +225,9 @@ def run(
         card.close()
     poller_thread = default_poller().thread
     if poller_thread is not None:
-        poller_thread.join(10)
+        # A details or cancel call to a trickling server may still run: each
+        # ends within its deadline, and then the thread must end too.
+        poller_thread.join(REQUEST_DEADLINE + 5)
     threads_after_close = threading.active_count()
     end_rss = rss_kib()
     control.close()
