@@ -5,7 +5,14 @@
 
 The simulator runs in its own process (so its threads and memory are not
 counted) and a random fault from every mode it knows is switched on through its
-control endpoint every few seconds, for one job or for all. Cards churn: a card
+control endpoint every few seconds, for one job or for all. A share of the
+cards (``--hostile``, 10 % by default) follow jobs on a raw-socket server, also
+in a process of its own (``tests/hostile_servers.py``), that plays what the
+simulator cannot: a body trickling one byte a second, headers that never end,
+``100 Continue`` forever, a slow chunked body, gzip and gzip-gzip bombs, a
+progress stream that is a bomb, a progress line without a newline, a stream
+left open after the job ended. Those cards must show errors (and, for the
+last, the end), never leak them. Cards churn: a card
 whose job finished is closed and replaced by a new one, so creation and
 teardown are soaked too. Reported: RSS at start and peak (growth after warm-up),
 thread count over the run, requests, errors the cards showed, and errors that
@@ -30,6 +37,7 @@ from typing import Any
 import httpx
 
 from sutro_widget import JobStatusWidget, PollPolicy, StatusReport, SutroError
+from sutro_widget.api.limits import REQUEST_DEADLINE
 from sutro_widget.polling.shared import default_poller
 
 # Short but realistic: a soak is about many polls, not long waits.
@@ -45,6 +53,12 @@ FAULTS = [
     "huge_body_no_length", "redirect_other_origin", "down",
 ]  # fmt: skip
 PREFIXES = ["job-succeeds", "job-fails", "job-cancelled", "job-unknown"]
+#: The plays of tests/hostile_servers.py's soak_mix, one path prefix each.
+HOSTILE_MODES = [
+    "trickle", "endless_headers", "continue_forever", "slow_chunked", "gzip_bomb",
+    "gzip_gzip_bomb", "stream_bomb", "endless_line", "stream_left_open",
+]  # fmt: skip
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class CountingCard(JobStatusWidget):
@@ -52,6 +66,7 @@ class CountingCard(JobStatusWidget):
 
     polls = 0
     errors_seen = 0
+    hostile = 0
     _lock = threading.Lock()
 
     def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
@@ -115,6 +130,18 @@ def start_simulator(time_scale: float) -> tuple[subprocess.Popen[str], str, str]
     return process, url, key
 
 
+def start_hostile() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.hostile_servers"], stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("HOSTILE_URL="):
+            return process, line.split("=", 1)[1].strip()
+    raise RuntimeError("the hostile server did not start")
+
+
 def control_call(control: httpx.Client, method: str, body: dict[str, Any] | None = None) -> bool:
     """Switch faults on the simulator; False while it is down (a DOWN fault is open)."""
     try:
@@ -124,20 +151,34 @@ def control_call(control: httpx.Client, method: str, body: dict[str, Any] | None
     return True
 
 
-def new_card(url: str, key: str, rng: random.Random, serial: int) -> CountingCard:
-    job_id = f"{rng.choice(PREFIXES)}-soak-{serial}"
-    return CountingCard(job_id, api_key=key, base_url=url + "/v1", policy=SOAK_POLICY, timeout=2.0)
+def new_card(
+    url: str, key: str, rng: random.Random, serial: int, hostile: tuple[str, float]
+) -> CountingCard:
+    hostile_url, share = hostile
+    if hostile_url and rng.random() < share:
+        mode = rng.choice(HOSTILE_MODES)
+        CountingCard.hostile += 1
+        base_url = f"{hostile_url}/{mode}/v1"
+        job_id = f"job-{mode}-{serial}"
+    else:
+        base_url = url + "/v1"
+        job_id = f"{rng.choice(PREFIXES)}-soak-{serial}"
+    return CountingCard(job_id, api_key=key, base_url=base_url, policy=SOAK_POLICY, timeout=2.0)
 
 
-def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, Any]:
+def run(
+    jobs: int, minutes: float, seed: int, time_scale: float, hostile_share: float = 0.1
+) -> dict[str, Any]:
     rng = random.Random(seed)
     escapes = watch_for_escapes()
     simulator, url, key = start_simulator(time_scale)
+    hostile_server, hostile_url = start_hostile() if hostile_share > 0 else (None, "")
+    hostile = (hostile_url, hostile_share)
     control = httpx.Client(base_url=url, headers={"Authorization": f"Key {key}"}, timeout=5)
     serial = 0
     cards: list[CountingCard] = []
     for _ in range(jobs):
-        cards.append(new_card(url, key, rng, serial))
+        cards.append(new_card(url, key, rng, serial, hostile))
         serial += 1
 
     started = time.monotonic()
@@ -163,7 +204,7 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
         for index, card in enumerate(cards):
             if not card.polling:  # finished: close it and follow a new job instead
                 card.close()
-                cards[index] = new_card(url, key, rng, serial)
+                cards[index] = new_card(url, key, rng, serial, hostile)
                 serial += 1
                 cards_replaced += 1
         if not warmed_up_rss and now - started > min(60.0, minutes * 60 / 4):
@@ -184,18 +225,24 @@ def run(jobs: int, minutes: float, seed: int, time_scale: float) -> dict[str, An
         card.close()
     poller_thread = default_poller().thread
     if poller_thread is not None:
-        poller_thread.join(10)
+        # A details or cancel call to a trickling server may still run: each
+        # ends within its deadline, and then the thread must end too.
+        poller_thread.join(REQUEST_DEADLINE + 5)
     threads_after_close = threading.active_count()
     end_rss = rss_kib()
     control.close()
     simulator.terminate()
     simulator.wait(10)
+    if hostile_server is not None:
+        hostile_server.terminate()
+        hostile_server.wait(10)
     warmed_up_rss = warmed_up_rss or start_rss
     return {
         "jobs": jobs,
         "minutes": minutes,
         "seed": seed,
         "cards_created": serial,
+        "hostile_cards": CountingCard.hostile,
         "cards_replaced": cards_replaced,
         "faults_injected": faults_injected,
         "requests": CountingCard.polls,
@@ -220,9 +267,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--time-scale", type=float, default=3.0,
                         help="stretch the scripted jobs (3 = a ~30 s lifecycle)")  # fmt: skip
+    parser.add_argument("--hostile", type=float, default=0.1,
+                        help="share of cards on the hostile raw-socket server")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    result = run(args.jobs, args.minutes, args.seed, args.time_scale)
+    result = run(args.jobs, args.minutes, args.seed, args.time_scale, args.hostile)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

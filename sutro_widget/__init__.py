@@ -18,7 +18,9 @@ from .card.board import JobBoard
 from .card.widget import JobStatusWidget
 from .errors import (
     AuthenticationError,
+    ConfigurationError,
     ConflictError,
+    HostError,
     InsecureURLError,
     JobNotFoundError,
     NetworkError,
@@ -32,7 +34,9 @@ from .polling.policy import PollPolicy
 
 __all__ = [
     "AuthenticationError",
+    "ConfigurationError",
     "ConflictError",
+    "HostError",
     "InsecureURLError",
     "JobBoard",
     "JobNotFoundError",

@@ -80,6 +80,18 @@ class HostError(SutroError):
     transient = False
 
 
+class ConfigurationError(SutroError):
+    """The server says this is not how to reach the API: the URL must change.
+
+    Raised for HTTP 410 ("Direct Sutro Batch API access is no longer
+    supported"): the old shared ``api.sutro.sh`` endpoint answers this once
+    an account moved to its own deployment, so retrying cannot help; the user
+    must set their deployment's URL.
+    """
+
+    transient = False
+
+
 class InsecureURLError(ValueError):
     """A plain ``http://`` URL to a host that is not this machine.
 

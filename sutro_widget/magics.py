@@ -172,7 +172,7 @@ def in_terminal(ipython: object) -> bool:
 def _follow_here(job_ids: Sequence[str], args: argparse.Namespace) -> None:
     """Follow the jobs with the terminal renderer until they end or Ctrl-C."""
     from .api.client import SutroClient
-    from .api.ids import check_job_id
+    from .api.job_id import check_job_id
     from .terminal.follow import follow_jobs
 
     checked = [check_job_id(job_id) for job_id in job_ids]

@@ -15,6 +15,7 @@ import httpx
 
 from ..errors import (
     AuthenticationError,
+    ConfigurationError,
     ConflictError,
     JobNotFoundError,
     NetworkError,
@@ -23,6 +24,7 @@ from ..errors import (
     ServerError,
     SutroError,
 )
+from .limits import MAX_RETRY_AFTER
 from .shapes import StatusReport, excerpt, parse_details_body, parse_status_body
 
 
@@ -81,11 +83,17 @@ def raise_for_answer(
             f"to this API key's account.{suffix}",
             status_code=status_code,
         )
+    if status_code == 410:
+        raise ConfigurationError(
+            "This address no longer serves the Sutro API (HTTP 410): set your deployment's "
+            "URL with SUTRO_API_URL or base_url=... (the one `sutro login` gave you)."
+            f"{suffix}",
+            status_code=status_code,
+        )
     if status_code == 429:
         retry_after = parse_retry_after(headers.get("retry-after"))
-        wait = f" It asked us to wait {retry_after:.0f} s." if retry_after is not None else ""
         raise RateLimitedError(
-            f"The server is rate limiting requests (HTTP 429).{wait}",
+            f"The server is rate limiting requests (HTTP 429).{waiting(retry_after)}",
             retry_after=retry_after,
         )
     if 300 <= status_code < 400:
@@ -113,8 +121,22 @@ def raise_for_answer(
     )
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date)."""
+def waiting(retry_after: float | None) -> str:
+    """The sentence saying how long we wait before asking again (empty if not told)."""
+    if retry_after is None:
+        return ""
+    return f" Waiting {retry_after:.0f} s before asking again, as it asked."
+
+
+def parse_retry_after(
+    value: str | None, *, now: float | None = None, cap: float = MAX_RETRY_AFTER
+) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date).
+
+    Cut to ``cap`` (:data:`~sutro_widget.api.limits.MAX_RETRY_AFTER`), so the
+    value is always finite and what the poller will actually wait at most:
+    ``Retry-After: 1e308`` means "a long time", not 10**308 seconds.
+    """
     if value is None:
         return None
     value = value.strip()
@@ -130,12 +152,13 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         if when.tzinfo is None:
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    return max(0.0, seconds) if seconds == seconds else None  # NaN is no answer
+    if seconds != seconds:  # NaN is no answer
+        return None
+    return min(max(0.0, seconds), cap)
 
 
-def network_error(exc: httpx.HTTPError, base_url: str) -> SutroError:
-    """Describe a transport failure in one sentence that names the server."""
-    host = httpx.URL(base_url).host or base_url
+def network_error(exc: httpx.HTTPError, host: str) -> SutroError:
+    """Describe a transport failure in one sentence that names the server's ``host``."""
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(f"No answer from {host} in time ({type(exc).__name__}); retrying.")
     if isinstance(exc, httpx.ConnectError):

@@ -28,3 +28,27 @@ POLL_POOL_LIMITS = httpx.Limits(
 #: Separate limits for progress streams: one connection per running job, never
 #: shared with polls, so streams can never take the connections polls need.
 STREAM_POOL_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+
+#: Connections to *one* deployment (scheme, host, port): every origin gets its
+#: own pool of this size, so one deployment's stuck requests can never take the
+#: connections another deployment needs.
+ORIGIN_POOL_LIMITS = httpx.Limits(
+    max_connections=32, max_keepalive_connections=8, keepalive_expiry=30
+)
+
+#: The whole of one status, details or cancel request (connect, headers, body),
+#: enforced on the event loop: httpx's timeouts are per read, so a server that
+#: trickles a byte a second would otherwise hold a request forever.
+REQUEST_DEADLINE = 15.0
+#: A progress stream must deliver its headers within REQUEST_DEADLINE and then a
+#: complete line (an update or a heartbeat) at least this often.
+STREAM_LINE_DEADLINE = 90.0
+#: Requests about one job that may wait for answers at once (a poll, a stream,
+#: details, a cancel or two); more means the server is stuck, not that we
+#: should ask harder.
+MAX_IN_FLIGHT_PER_JOB = 4
+#: Decompression hands on at most this many bytes at a time, so a compressed
+#: body's size is checked as it inflates, never after.
+DECODE_PIECE_BYTES = 64 * 1024
+#: The longest ``Retry-After`` taken at its word (seconds); longer is cut to this.
+MAX_RETRY_AFTER = 600.0

@@ -18,7 +18,7 @@ from typing import Any
 import traitlets
 
 from ..api.client import SutroClient
-from ..api.ids import check_job_id
+from ..api.job_id import check_job_id
 from ..api.listing import JobPage
 from ..errors import SutroError
 from ..polling.feeds import feeds_of

@@ -15,7 +15,7 @@ import weakref
 from typing import Any
 
 from ..api.client import SutroClient
-from ..api.ids import check_job_id
+from ..api.job_id import check_job_id
 from ..api.shapes import StatusReport
 from ..errors import HostError, SutroError
 from ..polling.feeds import feeds_of

@@ -21,6 +21,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..api.limits import MAX_RETRY_AFTER
 from ..api.shapes import JobStatus, StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
 
@@ -86,7 +87,7 @@ class PollPolicy:
     unreachable_max: float = 8.0
     #: A ``Retry-After`` longer than this is cut to it: a misconfigured server
     #: must not silence a card for a day.
-    max_retry_after: float = 600.0
+    max_retry_after: float = MAX_RETRY_AFTER
     #: After a failed request, a card whose last contact with the server (an
     #: answer or a stream line) is older than this says it lost contact
     #: ("Contact lost · last seen running 12 s ago").

@@ -1,14 +1,14 @@
 """The one background thread that polls every job in the process.
 
 However many cards a notebook shows, there is one daemon thread, started on the
-first :meth:`Poller.watch` and ended when nothing is left to watch. Inside it an
-asyncio loop sends every due request on one pooled ``httpx.AsyncClient``, so a
-slow or hanging answer for one job never holds up another job's poll, and no
-thread is ever created per job.
+first :meth:`Poller.watch` and ended when nothing is left to watch (in a forked
+child, started afresh). Its asyncio loop sends every due request on one
+``httpx.AsyncClient`` with a pool per deployment, so a hanging answer for one
+job never holds up another's poll, a stuck deployment never takes another's
+connections, and no thread is ever created per job.
 
-Due times live in a heap (:class:`~sutro_widget.polling.due.DueQueue`); other
-threads wake the loop early (refresh, a new job, shutdown). What a result
-means for a card is its listener's business.
+Due times live in a heap (:class:`~sutro_widget.polling.due.DueQueue`); other threads
+wake the loop early (refresh, a new job, shutdown). A result's meaning is the listener's.
 """
 
 from __future__ import annotations
@@ -19,19 +19,20 @@ import logging
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
 from ..api.client import SutroClient
-from ..api.limits import POLL_POOL_LIMITS, STREAM_POOL_LIMITS
+from ..api.limits import ORIGIN_POOL_LIMITS, STREAM_POOL_LIMITS
 from ..api.shapes import StatusReport
+from ..api.transport import pooled_client
 from ..errors import SutroError
 from .clock import SYSTEM_CLOCK, Clock
 from .due import DueQueue
+from .forks import reset_after_fork
 from .policy import PollPolicy
-from .requests import Call, ask_status, deliver, run_call
+from .requests import Call, Work, ask_status, deliver, run_call
 from .streams import ProgressStreams
 from .watch import JobListener, Watch
 
@@ -55,6 +56,7 @@ class Poller:
         self._calls: list[tuple[Call, Callable[[Any], None]]] = []
         self._calls_running = 0
         self._streams: ProgressStreams | None = None
+        reset_after_fork(self)
 
     # -- called from any thread ----------------------------------------------------
 
@@ -69,8 +71,7 @@ class Poller:
     ) -> Watch:
         """Start polling ``job_id`` now; results go to ``listener`` on the poller thread.
 
-        With ``once=True`` the job is polled a single time (a refresh of a card
-        that is not polling).
+        With ``once=True`` the job is polled once (a refresh of a card that is not polling).
         """
         watch = Watch(
             job_id, client, policy or PollPolicy(), weakref.ref(listener, self._forget), once=once
@@ -90,9 +91,8 @@ class Poller:
     ) -> None:
         """Run a one-off request (job details, a cancel) on the poller's loop.
 
-        ``done`` gets the result, or the :class:`SutroError` it raised, on the
-        poller thread. The thread runs until every submitted call has finished,
-        even when no job is being polled.
+        ``done`` gets the result, or the :class:`SutroError` it raised, on the poller
+        thread, which runs until every submitted call has finished (each has a deadline).
         """
         with self._lock:
             self._closing = False
@@ -109,6 +109,7 @@ class Poller:
                 watch.again_now = True
             else:
                 self._queue.push(watch, self.clock.monotonic())
+            self._ensure_thread()
         self._wake()
 
     def unwatch(self, watch: Watch) -> None:
@@ -125,10 +126,11 @@ class Poller:
         thread holds this poller's lock: so it takes no lock.
         """
         del dead
-        loop, event = self._loop, self._wake_event
-        if loop is not None and event is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(event.set)
+        _signal(self._loop, self._wake_event)
+
+    def is_streaming(self, watch: Watch) -> bool:
+        """Whether ``watch``'s job has a progress stream open now; for tests and diagnostics."""
+        return self._streams is not None and self._streams.is_streaming(watch)
 
     @property
     def thread(self) -> threading.Thread | None:
@@ -147,6 +149,16 @@ class Poller:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: forget the parent's dead thread, its lock and requests in flight."""
+        self._lock = threading.Lock()
+        self._thread = self._loop = self._wake_event = self._streams = None
+        self._calls_running = 0
+        now = self.clock.monotonic()
+        for watch in self._watches:
+            watch.in_flight = watch.again_now = False
+            self._queue.push(watch, now)
+
     # -- the thread ------------------------------------------------------------------
 
     def _ensure_thread(self) -> None:
@@ -159,10 +171,7 @@ class Poller:
     def _wake(self) -> None:
         with self._lock:
             loop, event = self._loop, self._wake_event
-        if loop is not None and event is not None:
-            # RuntimeError: the loop closed between the read and the call.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(event.set)
+        _signal(loop, event)
 
     def _thread_main(self) -> None:
         try:
@@ -172,12 +181,9 @@ class Poller:
         finally:
             with self._lock:
                 if self._thread is threading.current_thread():
-                    self._thread = None
-                    self._loop = None
-                    self._wake_event = None
-                restart = bool(self._watches) and not self._closing
-                if restart:
-                    self._ensure_thread()
+                    self._thread = self._loop = self._wake_event = None
+                if self._watches and not self._closing:
+                    self._ensure_thread()  # it stopped unexpectedly: start again
 
     async def _run(self) -> None:
         wake = asyncio.Event()
@@ -188,8 +194,8 @@ class Poller:
         streams = ProgressStreams(self.clock, self.poll_now)
         self._streams = streams
         async with (
-            httpx.AsyncClient(limits=POLL_POOL_LIMITS, follow_redirects=False) as http,
-            httpx.AsyncClient(limits=STREAM_POOL_LIMITS, follow_redirects=False) as stream_http,
+            pooled_client(ORIGIN_POOL_LIMITS) as http,
+            pooled_client(STREAM_POOL_LIMITS) as stream_http,
         ):
             try:
                 while (work := self._take_work(wake)) is not None:
@@ -209,7 +215,7 @@ class Poller:
                 await streams.close()
                 self._streams = None
 
-    def _take_work(self, wake: asyncio.Event) -> _Work | None:
+    def _take_work(self, wake: asyncio.Event) -> Work | None:
         """What to start now and how long to sleep after; ``None`` when the loop should end."""
         with self._lock:
             self._watches = {w for w in self._watches if w.live}
@@ -218,11 +224,8 @@ class Poller:
             idle = not self._watches and not self._calls_running
             if idle or self._closing:
                 self._calls_running = 0  # calls cancelled before they ran
-                # Leave with the lock held, so a concurrent watch() sees no
-                # running loop and starts a fresh thread.
-                self._loop = None
-                self._wake_event = None
-                self._thread = None
+                # Under the lock, so a concurrent watch() starts a fresh thread.
+                self._loop = self._wake_event = self._thread = None
                 return None
             now = self.clock.monotonic()
             ready = self._queue.pop_due(now)
@@ -231,7 +234,7 @@ class Poller:
             next_due = self._queue.next_due()
             wake.clear()
         sleep = None if next_due is None else max(0.0, next_due - now)
-        return _Work(ready=ready, calls=calls, live=set(self._watches), sleep=sleep)
+        return Work(ready=ready, calls=calls, live=set(self._watches), sleep=sleep)
 
     async def _call(
         self, call: Call, done: Callable[[Any], None], http: httpx.AsyncClient, wake: asyncio.Event
@@ -274,9 +277,9 @@ class Poller:
             changed = isinstance(result, StatusReport) and result != watch.last_report
             if isinstance(result, StatusReport):
                 watch.last_report = result
-            streaming = self._streams is not None and self._streams.is_streaming(watch)
+            streaming, once = self.is_streaming(watch), watch.once
             decision = watch.policy.after_result(
-                watch.state, result, changed=changed, streaming=streaming, once=watch.once
+                watch.state, result, changed=changed, streaming=streaming, once=once
             )
             watch.state = decision.state
             if decision.delay is None:
@@ -290,11 +293,8 @@ class Poller:
             return True
 
 
-@dataclass(frozen=True)
-class _Work:
-    """One turn of the loop: watches due now, one-off calls, and the sleep after."""
-
-    ready: list[Watch]
-    calls: list[tuple[Call, Callable[[Any], None]]]
-    live: set[Watch]
-    sleep: float | None
+def _signal(loop: asyncio.AbstractEventLoop | None, event: asyncio.Event | None) -> None:
+    """Set ``event`` on ``loop`` from another thread (RuntimeError: the loop just closed)."""
+    if loop is not None and event is not None:
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(event.set)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from ..api.answers import waiting
 from ..api.shapes import StatusReport
-from ..errors import NetworkError, SutroError
+from ..errors import NetworkError, RateLimitedError, SutroError
 from .watch import Watch
 
 log = logging.getLogger(__name__)
@@ -24,10 +26,22 @@ log = logging.getLogger(__name__)
 Call = Callable[[httpx.AsyncClient], Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class Work:
+    """One turn of the poller's loop: watches due now, one-off calls, and the sleep after."""
+
+    ready: list[Watch]
+    calls: list[tuple[Call, Callable[[Any], None]]]
+    live: set[Watch]
+    sleep: float | None
+
+
 async def ask_status(watch: Watch, http: httpx.AsyncClient) -> StatusReport | SutroError:
     """The status of ``watch``'s job, or the error that stood in its way."""
     try:
         return await watch.client.fetch_status_async(watch.job_id, http)
+    except RateLimitedError as exc:
+        return as_waited(exc, watch.policy.max_retry_after)
     except SutroError as exc:
         return exc
     except Exception as exc:  # a bug must become a card message, not a dead thread
@@ -44,6 +58,21 @@ async def run_call(call: Call, http: httpx.AsyncClient) -> Any:
     except Exception as exc:  # a bug must become a message, not a dead thread
         log.debug("unexpected error in a one-off request", exc_info=True)
         return NetworkError(f"Unexpected problem talking to Sutro ({type(exc).__name__}).")
+
+
+def as_waited(error: RateLimitedError, max_wait: float) -> RateLimitedError:
+    """``error`` as the card should tell it: with the wait this policy really uses.
+
+    The policy never waits longer than its ``max_retry_after``, so a longer
+    ``Retry-After`` is reported (and kept) as that cap, not as asked.
+    """
+    if error.retry_after is None or error.retry_after <= max_wait:
+        return error
+    return RateLimitedError(
+        f"The server is rate limiting requests (HTTP 429).{waiting(max_wait)}",
+        status_code=error.status_code,
+        retry_after=max_wait,
+    )
 
 
 def deliver(callback: Callable[..., None], *args: Any, **kwargs: Any) -> None:

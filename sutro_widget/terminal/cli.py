@@ -23,7 +23,7 @@ from types import FrameType
 
 from .._version import __version__
 from ..api.client import SutroClient
-from ..api.ids import check_job_id
+from ..api.job_id import check_job_id
 from ..polling.shared import default_poller
 from .follow import EXIT_NOT_FOLLOWED, follow_jobs
 

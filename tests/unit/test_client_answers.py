@@ -16,7 +16,7 @@ from sutro_widget import (
     SutroClient,
 )
 from sutro_widget.api.answers import parse_retry_after, read_status_answer
-from sutro_widget.api.ids import check_job_id
+from sutro_widget.api.job_id import check_job_id
 
 JOB = "job-1"
 
