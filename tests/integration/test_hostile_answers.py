@@ -12,7 +12,7 @@ from sutro_widget import JobStatusWidget, PollPolicy, RateLimitedError, StatusRe
 from sutro_widget.errors import ConfigurationError, SutroError
 from sutro_widget.polling.poller import Poller
 from tests import hostile_servers as hostile
-from tests.conftest import FAST, wait_for
+from tests.helpers import FAST, wait_for
 
 GONE = b'{"detail": "Direct Sutro Batch API access is no longer supported."}'
 

@@ -20,7 +20,7 @@ from sutro_widget.api.transport import pooled_client
 from sutro_widget.errors import SutroError
 from sutro_widget.polling.poller import Poller
 from tests import hostile_servers as hostile
-from tests.conftest import run_coroutine, wait_for
+from tests.helpers import run_coroutine, wait_for
 
 SLOW_PLAYS = {
     "trickle": hostile.trickle(0.2),

@@ -18,7 +18,7 @@ import pytest
 from sutro_widget import StatusReport, SutroClient, SutroError
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
-from tests.conftest import FAST, wait_for
+from tests.helpers import FAST, wait_for
 
 
 class Collector:

@@ -15,7 +15,7 @@ from sutro_widget import NetworkError, PollPolicy, StatusReport, SutroClient, Su
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests import hostile_servers as hostile
-from tests.conftest import make_card, wait_for
+from tests.helpers import make_card, wait_for
 
 STUCK = 70
 

@@ -18,7 +18,7 @@ from sutro_widget import NetworkError, StatusReport, SutroClient, SutroError
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests import hostile_servers as hostile
-from tests.conftest import FAST
+from tests.helpers import FAST
 
 SECRET = "sk-do-not-leak-0123456789"
 PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"]

@@ -18,7 +18,7 @@ from sutro_widget import PollPolicy, ProtocolError, StatusReport, SutroClient, S
 from sutro_widget.api.transport import pooled_client
 from sutro_widget.polling.poller import Poller
 from tests import hostile_servers as hostile
-from tests.conftest import run_coroutine, wait_for
+from tests.helpers import run_coroutine, wait_for
 
 
 class Timeline:
