@@ -130,9 +130,7 @@ class JobBoard(HostWidget):
         jobs still open, the error that stopped one job for good, or
         ``RuntimeError`` from a callback (the poller thread).
         """
-        return wait_blocking(
-            self._changed, self._outcome, self._problem, timeout, poller_thread=self._poller.thread
-        )
+        return wait_blocking(self._changed, self._outcome, self._problem, timeout)
 
     def on_complete(self, callback: BoardCallback) -> BoardCallback:
         """Call ``callback(job_id, final_status)`` once per job when it finishes."""

@@ -7,7 +7,7 @@
   when their state ends; display goes through ``_ipython_display_`` so every
   output carries the widget's ``display_id`` (:mod:`~.saved_view`).
 * **Updates arrive where the host drops thread sends.** In ``frontend`` sync
-  (:mod:`~.hosts`), state changes made off the main thread are not sent; the
+  (:mod:`~.hosts`), state changes made on the poller thread are not sent; the
   browser's timer sends ``{"type": "sync"}`` and the kernel answers from its
   message handler with every trait that changed since.
 * **Routine updates stay within the comm budget** (:mod:`~.budget`): a
@@ -25,6 +25,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from ..polling.threads import on_poller_thread
 from .budget import URGENT_TRAITS, CommBudget
 from .saved_view import Bundle, SavedView
 
@@ -53,12 +54,14 @@ class HostWidget(anywidget.AnyWidget):
     # -- delivery -----------------------------------------------------------------------
 
     def send_state(self, key: str | list[str] | tuple[str, ...] | None = None) -> None:
-        """Send now; or later, off the main thread, in frontend sync or past the budget."""
+        """Send now; or, from the poller thread, later in frontend sync or past the budget."""
         if getattr(self, "_unsent_lock", None) is None:  # still inside AnyWidget.__init__
             super().send_state(key)
             return
         keys = {key} if isinstance(key, str) else set(key or self.keys)
-        if threading.current_thread() is not threading.main_thread():
+        # Only the poller's sends wait: a message handler's answer (on the main
+        # thread, or on ipykernel's subshell threads) goes out at once.
+        if on_poller_thread():
             if self.sync_mode == "frontend":
                 self._hold(keys)
                 return

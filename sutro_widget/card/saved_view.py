@@ -10,9 +10,11 @@ that id (``update_display``).
 
 A headless run (nbclient, papermill, ``nbconvert --execute``) only records
 messages whose parent is the cell being executed; an update sent from the
-poller thread while a later cell runs may carry another parent. So updates
-are also queued and re-published on the kernel's main thread after each cell
-(IPython's ``post_run_cell`` event), where the parent is the cell just run.
+poller thread while a later cell runs may carry another parent (kernels
+differ). So an update made while a cell runs is published again when that
+cell ends (IPython's ``post_run_cell``), with that cell as parent. An update
+made while the kernel is idle (a user watching in JupyterLab) is published
+once: each publish redraws the live view, so no more often than needed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ BundleSource = Callable[[], Bundle]
 _pending: weakref.WeakValueDictionary[str, SavedView] = weakref.WeakValueDictionary()
 _pending_lock = threading.Lock()
 _hooked_shells: weakref.WeakSet[Any] = weakref.WeakSet()
+#: Set while IPython runs a cell (between ``pre_run_cell`` and ``post_run_cell``).
+_cell_running = threading.Event()
 
 
 class SavedView:
@@ -52,12 +56,13 @@ class SavedView:
         display(self._bundle(), raw=True, display_id=self.display_id)  # type: ignore[no-untyped-call]
 
     def refresh(self) -> None:
-        """Re-publish every output's static parts now, and again after the next cell."""
+        """Re-publish every output's static parts now (and when the running cell ends)."""
         if not self._shown:
             return
         self._publish()
         with _pending_lock:
-            _pending[self.display_id] = self
+            if _cell_running.is_set():
+                _pending[self.display_id] = self
 
     def _publish(self) -> None:
         try:
@@ -78,12 +83,19 @@ def _hook_current_shell() -> None:
     if shell is None or shell in _hooked_shells:
         return
     _hooked_shells.add(shell)
+    shell.events.register("pre_run_cell", _cell_starts)
     shell.events.register("post_run_cell", _publish_pending)
+    _cell_running.set()  # the cell displaying the first card is running now
+
+
+def _cell_starts(*_args: object) -> None:
+    _cell_running.set()
 
 
 def _publish_pending(*_args: object) -> None:
-    """After a cell: re-publish the views that changed since, with that cell as parent."""
+    """After a cell: re-publish the views that changed during it, with that cell as parent."""
     with _pending_lock:
+        _cell_running.clear()
         views = list(_pending.values())
         _pending.clear()
     for view in views:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from ..polling.threads import on_poller_thread
 from .state import CardState
 
 log = logging.getLogger(__name__)
@@ -59,15 +60,13 @@ def wait_blocking(
     outcome: Outcome[T],
     problem: Problem,
     timeout: float | None,
-    *,
-    poller_thread: threading.Thread | None,
 ) -> T:
     """Block on ``changed`` until ``outcome()`` gives a final status, or time runs out.
 
     Raises ``RuntimeError`` at once on the poller thread (from a callback),
     where waiting would stop every card in the kernel.
     """
-    if poller_thread is not None and threading.current_thread() is poller_thread:
+    if on_poller_thread():
         raise RuntimeError(
             "wait() was called from an on_change/on_complete callback, which runs on the "
             "poller thread: blocking there would stop every card. Do the waiting elsewhere "

@@ -150,9 +150,7 @@ class JobStatusWidget(CardView):
         key, an unknown job), or ``RuntimeError`` if following was stopped or
         when called from a callback (which runs on the poller thread).
         """
-        return wait_blocking(
-            self._changed, self._outcome, self._problem, timeout, poller_thread=self._poller.thread
-        )
+        return wait_blocking(self._changed, self._outcome, self._problem, timeout)
 
     async def wait_async(self, timeout: float | None = None) -> str:
         """Await the job's final status in asyncio code; raises like :meth:`wait`."""
@@ -241,9 +239,9 @@ class JobStatusWidget(CardView):
             self._events.changed(after.status)
         if after.is_final and not before.is_final:
             with self._lock:
-                # Waiting ends once the feed has the final tokens, cost and times.
+                # Waiting (and the saved view's update) waits for the final
+                # tokens, cost and times, which the feed fetches now.
                 self._final_details_pending = True
-            self.saved_view.refresh()
         elif after.fatal is not None and before.fatal is None:
             self._events.failed(after.fatal)
             self.saved_view.refresh()

@@ -34,10 +34,10 @@ from .forks import reset_after_fork
 from .policy import PollPolicy
 from .requests import Call, Work, ask_status, deliver, run_call
 from .streams import ProgressStreams
+from .threads import POLLER_THREAD_NAME
 from .watch import JobListener, Watch
 
 T = TypeVar("T")
-
 log = logging.getLogger(__name__)
 
 
@@ -164,7 +164,7 @@ class Poller:
     def _ensure_thread(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._thread_main, name="sutro-widget-poller", daemon=True
+                target=self._thread_main, name=POLLER_THREAD_NAME, daemon=True
             )
             self._thread.start()
 
