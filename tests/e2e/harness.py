@@ -483,6 +483,11 @@ def open_notebook(page: Page, server: JupyterServer, filename: str) -> None:
     and a Run clicked then is silently lost.
     """
     page.goto(server.page_url(filename), wait_until="domcontentloaded")
+    wait_until_kernel_ready(page, server, filename)
+
+
+def wait_until_kernel_ready(page: Page, server: JupyterServer, filename: str) -> None:
+    """Wait until the open notebook ``filename`` shows its kernel's name and the kernel is idle."""
     panel = page.locator(".jp-NotebookPanel")
     wait_for(
         page,
