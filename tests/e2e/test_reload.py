@@ -36,6 +36,7 @@ from .harness import (
     JupyterServer,
     browser_page,
     card_for,
+    diagnose,
     open_notebook,
     run_all_cells,
     running_server,
@@ -52,7 +53,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SAVE_STATE = {"@jupyter-widgets/jupyterlab-manager/plugin": {"saveState": True}}
-SAVE_TIMEOUT_S = 20.0
+SAVE_TIMEOUT_S = 30.0
+SAVE_RETRY_S = 4.0
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["default", "save-widget-state"])
@@ -81,15 +83,24 @@ def saved_notebook(path: Path) -> dict[str, object]:
 
 
 def save_and_wait(
-    page: Page, server: JupyterServer, path: Path, done: Callable[[dict], bool]
-) -> None:  # type: ignore[type-arg]
-    """Save with Ctrl+S and wait until the file on disk satisfies ``done``."""
-    page.locator(".jp-NotebookPanel").first.focus()
-    page.keyboard.press("Control+s")
+    page: Page,
+    server: JupyterServer,
+    path: Path,
+    done: Callable[[dict], bool],  # type: ignore[type-arg]
+) -> None:
+    """Save with Ctrl+S until the file on disk satisfies ``done`` (saving again is harmless)."""
     deadline = time.monotonic() + SAVE_TIMEOUT_S
+    next_press = 0.0
     while not done(saved_notebook(path)):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the saved notebook never got there: {path.read_text()[:3000]}")
+        now = time.monotonic()
+        if now > deadline:
+            raise diagnose(
+                page, server, "the saved notebook never got there", path.read_text()[:3000]
+            )
+        if now >= next_press:
+            page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+            page.keyboard.press("Control+s")
+            next_press = now + SAVE_RETRY_S
         page.wait_for_timeout(200)
 
 
