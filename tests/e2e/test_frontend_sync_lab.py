@@ -40,6 +40,7 @@ from .harness import (
     first_shown_at,
     open_notebook,
     run_all_cells,
+    state_log,
     wait_for_card,
     write_notebook,
 )
@@ -115,6 +116,7 @@ def test_frontend_sync_follows_jobs_without_thread_sends(
     first_shown_at(page, auto, "succeeded", STATE_TIMEOUT_S * 2)
     first_shown_at(page, control, "succeeded", STATE_TIMEOUT_S * 2)
     print(f"frontend-sync latency advance -> data-state on screen (s): {latencies}")
+    print(f"data-state changes of the held card: {state_log(page, held)}")
 
     for job in (auto, held):
         log = read_log(logs[job])
