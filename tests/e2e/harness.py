@@ -483,6 +483,11 @@ def open_notebook(page: Page, server: JupyterServer, filename: str) -> None:
     and a Run clicked then is silently lost.
     """
     page.goto(server.page_url(filename), wait_until="domcontentloaded")
+    wait_until_kernel_ready(page, server, filename)
+
+
+def wait_until_kernel_ready(page: Page, server: JupyterServer, filename: str) -> None:
+    """Wait until the open notebook ``filename`` shows its kernel's name and the kernel is idle."""
     panel = page.locator(".jp-NotebookPanel")
     wait_for(
         page,
@@ -735,6 +740,104 @@ def hold_text(locator: Locator, duration_s: float, step_s: float = 0.25) -> list
 #: Like RECORD_STATUSES_INIT_SCRIPT, for ``data-state``: every card state any card
 #: ever had, per job id, in ``window.__sutroStateLog`` (card-only states such as
 #: connecting and not-found have no ``data-status`` of their own).
+
+
+# -- other hosts (marimo, Voila): one process on loopback -------------------------------
+
+
+@dataclass
+class HostServer:
+    """A host server process (``marimo run``, ``voila``) on 127.0.0.1, owned by one test.
+
+    Duck-types :class:`JupyterServer` where the page helpers need it
+    (:attr:`frontend`, :meth:`log_tail`), so :func:`wait_for` and
+    :func:`diagnose` work with it too.
+    """
+
+    frontend: str
+    command: list[str]
+    base: Path
+    port: int
+    ready_path: str = "/"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        """The process's stdout and stderr."""
+        return self.base / f"{self.frontend}.log"
+
+    def start(self) -> HostServer:
+        """Launch it (Jupyter state under ``base``) and wait until ``ready_path`` answers 200."""
+        env = dict(os.environ)
+        env.update(jupyter_state_env(self.base))
+        env["PYTHONPATH"] = str(REPO_ROOT)
+        env["PYTHONUNBUFFERED"] = "1"
+        env.update(self.extra_env)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=self.base,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise E2EFailure(f"{self.frontend} exited early.\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.origin + self.ready_path, timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise E2EFailure(f"{self.frontend} did not answer in time.\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """SIGTERM its process group, then SIGKILL if it lingers."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last ``lines`` lines of the process's log, framed for a failure message."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return f"(no {self.frontend} log: {exc})"
+        tail = "\n".join(line[:LOG_LINE_CHARS] for line in text.splitlines()[-lines:])
+        return f"--- {self.frontend} log ({self.log_path}) ---\n{tail}\n--- end of log ---"
+
+
+@contextlib.contextmanager
+def running_host(server: HostServer) -> Iterator[HostServer]:
+    """``server`` started, and stopped however the block ends."""
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+#: Added with ``page.add_init_script``: every ``data-state`` any card root takes, with the
+#: page's ``Date.now()``, in ``window.__sutroStateLog`` (for on-screen latency).
 RECORD_STATES_INIT_SCRIPT = """
 (() => {
   const log = [];
@@ -748,6 +851,12 @@ RECORD_STATES_INIT_SCRIPT = """
     if (last.get(card) === state) return;
     last.set(card, state);
     log.push({ jobId, state, t: Date.now() });
+
+
+    if (state === null || last.get(card) === state) return;
+    last.set(card, state);
+    const idNode = card.querySelector('[data-testid="job-id"]');
+    log.push({ jobId: idNode ? idNode.textContent : "", state, t: Date.now() });
   };
   const scan = (node) => {
     if (!(node instanceof Element)) return;
@@ -764,6 +873,9 @@ RECORD_STATES_INIT_SCRIPT = """
     childList: true,
     attributes: true,
     attributeFilter: ["data-state"],
+
+
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"],
   });
 })();
 """
@@ -778,3 +890,24 @@ def states_of(page: Page, job_id: str) -> list[str]:
     """The card states the card of ``job_id`` went through, in order (see :func:`record_states`)."""
     entries = page.evaluate("window.__sutroStateLog || []")
     return [str(e["state"]) for e in entries if e.get("jobId") == job_id]
+
+
+def state_log(page: Page, job_id: str) -> list[dict[str, object]]:
+    """Every ``data-state`` the card of ``job_id`` showed, with epoch-ms times, oldest first."""
+    entries = page.evaluate("window.__sutroStateLog || []")
+    return [e for e in entries if e.get("jobId") == job_id]
+
+
+def first_shown_at(page: Page, job_id: str, state: str, timeout_s: float) -> float:
+    """Wait until the card of ``job_id`` has shown ``state``; return when (epoch seconds)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        for entry in state_log(page, job_id):
+            if entry["state"] == state:
+                return float(entry["t"]) / 1000.0  # type: ignore[arg-type]
+        if time.monotonic() > deadline:
+            raise E2EFailure(
+                f"the card of {job_id} never showed data-state={state} within {timeout_s} s; "
+                f"it showed {state_log(page, job_id)}\n--- page ---\n{visible_text(page)}"
+            )
+        page.wait_for_timeout(50)

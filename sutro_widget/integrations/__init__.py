@@ -1,0 +1,1 @@
+"""Glue for notebook hosts whose reactivity lives outside traitlets (marimo)."""
