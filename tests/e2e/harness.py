@@ -851,12 +851,6 @@ RECORD_STATES_INIT_SCRIPT = """
     if (last.get(card) === state) return;
     last.set(card, state);
     log.push({ jobId, state, t: Date.now() });
-
-
-    if (state === null || last.get(card) === state) return;
-    last.set(card, state);
-    const idNode = card.querySelector('[data-testid="job-id"]');
-    log.push({ jobId: idNode ? idNode.textContent : "", state, t: Date.now() });
   };
   const scan = (node) => {
     if (!(node instanceof Element)) return;
@@ -873,9 +867,6 @@ RECORD_STATES_INIT_SCRIPT = """
     childList: true,
     attributes: true,
     attributeFilter: ["data-state"],
-
-
-    subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"],
   });
 })();
 """

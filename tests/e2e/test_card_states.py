@@ -58,8 +58,9 @@ EXPECTED_BUTTONS: dict[str, dict[str, str]] = {
     "failed": {},
     "cancelled": {},
 }
-#: States whose card shows a one-line hint of what to check.
-HINTED = {"not-found", "unauthorized", "unreachable"}
+#: States whose card shows a one-line hint of what to check. Not found and key
+#: refused have none: their error sentence already says what to check, once.
+HINTED = {"unreachable"}
 #: The class that dims every live number while the state is not live.
 DIMMED = re.compile(r"(^|\s)sutro-job-card--dimmed(\s|$)")
 
@@ -108,7 +109,8 @@ def check_state(page: Page, server: JupyterServer, card: Locator, state: str, wo
         "cancelled",
     }
     expect(card).to_have_attribute("data-live", str(live).lower())
-    if live:
+    final = state in {"succeeded", "failed", "cancelled"}
+    if live or final:  # final numbers are exact, not old: they are not dimmed
         expect(card).not_to_have_class(DIMMED)
     else:
         expect(card).to_have_class(DIMMED)
@@ -151,7 +153,10 @@ def test_every_reachable_state_shows_its_word_and_exactly_its_buttons(
         ),
         StateCard(
             f"job-held-port-{suffix}",
-            card_cell(f"job-held-port-{suffix}", f"base_url='http://127.0.0.1:{port}/v1'"),
+            # A key of its own: the environment's key belongs to the simulator's URL only.
+            card_cell(
+                f"job-held-port-{suffix}", "api_key='k'", f"base_url='http://127.0.0.1:{port}/v1'"
+            ),
             "unreachable",
             "Unreachable",
         ),

@@ -167,7 +167,7 @@ def shots(sim: Simulator, outage: Simulator, hung_id: str) -> list[Shot]:
         Shot(
             "unreachable",
             (down := jid()),
-            card_cell(down, f"base_url='http://127.0.0.1:{closed_port()}/v1'"),
+            card_cell(down, "api_key='k'", f"base_url='http://127.0.0.1:{closed_port()}/v1'"),
             "unreachable",
             "Unreachable",
         ),

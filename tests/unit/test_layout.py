@@ -14,7 +14,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "sutro_widget"
 #: Lower layers may not import higher ones.
-LAYERS = {"errors": 0, "_version": 0, "api": 1, "polling": 2, "card": 3, "terminal": 4, "magics": 4}
+LAYERS = {
+    "errors": 0,
+    "_version": 0,
+    "api": 1,
+    "polling": 2,
+    "card": 3,
+    "terminal": 4,
+    "magics": 4,
+    "integrations": 4,
+}
 MAX_FILE_LINES = 300
 MAX_FUNCTION_LINES = 60
 
