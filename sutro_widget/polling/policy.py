@@ -10,8 +10,8 @@ The peer to beat is the SDK's ``await_job_completion``: a request every 5 s
   ``budget_interval`` while the job can end at any moment, so a finish is
   never seen later than the SDK would see it;
 * **waiting is cheap**: while a job is pending, queued or starting (it
-  cannot succeed yet) the interval grows to ``max_interval`` (10 s),
-  which saves about half the budget of the wait;
+  cannot succeed yet) the interval grows to ``max_interval`` (15 s),
+  which saves two thirds of the wait's budget;
 * **the savings are spent where the end can be**: while the job runs, the
   saved credit is spread over a horizon as long as the job has been running
   (at least ``horizon_min``): a job that has run 20 minutes is likely to run
@@ -54,8 +54,7 @@ class PollState:
     interval: float
     #: Failures since the last good answer; 0 while healthy.
     failures: int = 0
-    #: Seconds of delays since the first poll: the job's age as this card knows
-    #: it (less than wall time by the requests' round trips: the budget errs low).
+    #: Seconds of delays since the first poll: the job's age as this card knows it.
     age: float = 0.0
     #: Requests earned (one per ``budget_interval`` of age), not yet spent.
     credit: float = 1.0
@@ -117,7 +116,7 @@ class PollPolicy:
     initial_interval: float = 1.0
     #: The longest healthy interval while the job waits (pending, queued,
     #: starting), where a finish cannot come.
-    max_interval: float = 10.0
+    max_interval: float = 15.0
     growth: float = 1.5
     #: Healthy delays vary by this fraction either way (never past the budget),
     #: so that many cards opened together do not keep asking in lock-step.
@@ -129,6 +128,9 @@ class PollPolicy:
     #: ``horizon_min`` seconds of running.
     budget_burst: float = 60.0
     horizon_min: float = 60.0
+    #: Requests a card makes besides polls (details at the start and the end),
+    #: paid from the budget while the job waits; never by a gap over the pace.
+    reserved: float = 2.0
     error_initial: float = 2.0
     error_max: float = 120.0
     #: The backoff cap for a server that does not answer at all (refused, timed
@@ -146,8 +148,7 @@ class PollPolicy:
     #: (fresh progress, not at the total): a stalled or finished stream gets
     #: ``streaming_interval`` again.
     streaming_quiet_interval: float = 60.0
-    #: Progress older than this counts as stalled; a poll planned at a
-    #: predicted end comes ``eta_margin`` after it.
+    #: Progress older than this is stalled; a predicted end is polled this after.
     stall_after: float = 10.0
     eta_margin: float = 0.5
 
@@ -176,8 +177,8 @@ class PollPolicy:
         return min(self.budget_interval, self.max_interval)
 
     def start(self) -> PollState:
-        """The state of a job that has not been polled yet."""
-        return PollState(interval=self.initial_interval)
+        """The state of a job that has not been polled yet (its first poll is free)."""
+        return PollState(interval=self.initial_interval, credit=1 - self.reserved)
 
     def after_answer(
         self,
@@ -201,7 +202,7 @@ class PollPolicy:
         if status in WAITING:
             grown = min(self.max_interval, state.interval * self.growth)
             interval = self.initial_interval if changed else grown
-            delay = max(interval * spread, self._token_wait(state))
+            delay = max(interval, min(self._token_wait(state), self.max_interval)) * spread
             return self._schedule(replace(state, interval=interval, running_since=None), delay)
         if state.running_since is None:
             state = replace(state, running_since=state.age)
