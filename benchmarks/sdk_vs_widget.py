@@ -78,6 +78,14 @@ class Way:
     def requests(self, job_id: str) -> int:
         return sum(1 for r in self.sim.requests if job_id in r.raw_path)
 
+    def by_route(self, ids: list[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.sim.requests:
+            if any(job_id in r.raw_path for job_id in ids):
+                name = f"{r.route or r.raw_path.split('/')[1]} {r.status_code}"
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
 
 def shapes(jobs: int, args: argparse.Namespace, rng: random.Random) -> list[tuple[float, ...]]:
     return [
@@ -202,7 +210,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 ways[0].seen_at[record["job"]] = record["returned_at"]
         for card in cards:
             card.close()
-    rows = {way.name: summarise(way, ids, lengths) for way in ways}
+    rows = {
+        way.name: summarise(way, ids, lengths) | {"by_route": way.by_route(ids)} for way in ways
+    }
     base = rows["sdk"]
     for row in rows.values():
         row["median_vs_sdk"] = round(row["median_s"] / base["median_s"], 3)

@@ -128,9 +128,9 @@ class PollPolicy:
     #: ``horizon_min`` seconds of running.
     budget_burst: float = 60.0
     horizon_min: float = 60.0
-    #: Requests a card makes besides polls (details at the start and the end),
-    #: paid from the budget while the job waits; never by a gap over the pace.
-    reserved: float = 2.0
+    #: Requests a card makes besides polls (details at start and end, the first
+    #: stream request), paid while the job waits; never by a gap over the pace.
+    reserved: float = 3.0
     error_initial: float = 2.0
     error_max: float = 120.0
     #: The backoff cap for a server that does not answer at all (refused, timed

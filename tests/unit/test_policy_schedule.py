@@ -75,9 +75,10 @@ def test_saved_credit_is_spread_over_the_run_not_spent_at_once() -> None:
 
 def test_a_queued_job_is_asked_at_most_at_the_sdks_pace_and_settles_slower() -> None:
     polls, _, _ = follow(PollPolicy(), queued=600, running=1)
+    for made, at in enumerate(polls):  # never ahead of a 5 s loop started with it
+        assert made <= at / 5 + 1
     waiting = [b - a for a, b in itertools.pairwise(polls) if b <= 600]
-    assert all(gap >= 4.5 for gap in waiting)
-    assert waiting[-1] >= 9.0  # settles near max_interval (10 s) with jitter
+    assert waiting[-1] >= 13.5  # settles at max_interval (15 s), with jitter
 
 
 def test_the_budget_is_capped() -> None:
