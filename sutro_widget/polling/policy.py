@@ -1,17 +1,32 @@
-"""When to ask about a job next: a pure function of what the last answer was.
+"""When to ask about a job next: a pure function of what is known about it.
 
-Kept apart from the poller thread so it can be tested in virtual time: no
-clock, no threads, no I/O, and randomness (jitter) passed in. The shape:
+Pure, for tests in virtual time: no clock, threads or I/O; jitter passed in.
+The peer to beat is the SDK's ``await_job_completion``: a request every 5 s
+(720 per job-hour, a finish seen 2.5 s late at the median). Never worse:
 
-* right after a change, ask again soon (``initial_interval``): jobs that just
-  moved tend to move again (queued -> starting -> running);
-* while nothing changes, stretch the interval by ``growth`` up to
-  ``max_interval``, so an hours-long job costs few requests;
-* after a failure that may pass (network, 5xx, 429, malformed answer), back off
-  exponentially with jitter (:func:`backoff`, which progress streams reuse),
-  and never come back before a ``Retry-After``; a server that cannot be
-  reached at all is retried at least every ``unreachable_max`` seconds, so a
-  card is live again within seconds of the server's return;
+* **a budget at the SDK's pace**: from the first poll, a job earns one
+  request per ``budget_interval`` (5 s) of its age and each poll spends one,
+  so requests never run ahead of the SDK's; healthy intervals are at most
+  ``budget_interval`` while the job can end at any moment, so a finish is
+  never seen later than the SDK would see it;
+* **waiting is cheap**: while a job is pending, queued or starting (it
+  cannot succeed yet) the interval grows to ``max_interval`` (15 s),
+  which saves two thirds of the wait's budget;
+* **the savings are spent where the end can be**: while the job runs, the
+  saved credit is spread over a horizon as long as the job has been running
+  (at least ``horizon_min``): a job that has run 20 minutes is likely to run
+  about that long again, so the credit is not all spent in the first seconds
+  (where a 1 s -> 15 s backoff spent it);
+* **with a live progress stream** the stream's end shows the finish within
+  milliseconds; status polls are a safety net every ``streaming_interval``
+  (under 15 s with jitter, so a stream left open after the end cannot hide
+  it for longer). A :class:`JobHint` (rows, rate, the job's real age; the
+  poller passes one when it has it) lets the net stretch to
+  ``streaming_quiet_interval`` while rows flow, and puts a poll at the
+  predicted end;
+* after a failure that may pass, back off exponentially with jitter
+  (:func:`backoff`, which streams reuse), never before a ``Retry-After``; an
+  unreachable server is retried at least every ``unreachable_max`` seconds;
 * after a final status or a failure that will not pass (401/403/404), stop.
 """
 
@@ -25,27 +40,54 @@ from ..api.limits import MAX_RETRY_AFTER
 from ..api.shapes import JobStatus, StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
 
-#: A source of uniform floats in [0, 1): ``random.random`` in production, a
-#: fixed function in tests.
+#: Uniform floats in [0, 1): ``random.random``, or a fixed function in tests.
 Random = Callable[[], float]
+
+#: Statuses in which a job cannot succeed yet: polled at the slow waiting pace.
+WAITING = frozenset({JobStatus.PENDING, JobStatus.SUBMITTED, JobStatus.QUEUED, JobStatus.STARTING})
 
 
 @dataclass(frozen=True)
 class PollState:
     """What the policy remembers between two polls of one job."""
 
-    #: The healthy interval the next unchanged answer grows from, in seconds.
+    #: The waiting interval the next unchanged answer grows from, in seconds.
     interval: float
     #: Failures since the last good answer; 0 while healthy.
     failures: int = 0
+    #: Seconds of delays since the first poll: the job's age as this card knows it.
+    age: float = 0.0
+    #: Requests earned (one per ``budget_interval`` of age), not yet spent.
+    credit: float = 1.0
+    #: ``age`` when the job was first seen running, else ``None``.
+    running_since: float | None = None
+
+
+@dataclass(frozen=True)
+class JobHint:
+    """What else is known about a running job (details, the stream); all optional."""
+
+    #: Seconds since the job started running (details' ``datetime_started``).
+    running_for: float | None = None
+    rows_done: int | None = None
+    rows_total: int | None = None
+    #: Rows per second, as measured from the stream.
+    rows_per_second: float | None = None
+    #: Seconds since the stream last reported new rows.
+    progress_age: float | None = None
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds until the last row is predicted done, if rows and a rate are known."""
+        done, total, rate = self.rows_done, self.rows_total, self.rows_per_second
+        if done is None or total is None or not rate or rate <= 0:
+            return None
+        return max(0.0, (total - done) / rate)
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The policy's answer: the state to keep, and seconds until the next poll.
-
-    ``delay`` is ``None`` when polling should stop.
-    """
+    """The state to keep, and seconds until the next poll (``None``: stop)."""
 
     state: PollState
     delay: float | None
@@ -67,35 +109,48 @@ def backoff(failures: int, initial: float, maximum: float, rand: Random = random
 class PollPolicy:
     """How often to poll; every number is in seconds and can be configured.
 
-    The defaults ask once a second while a job is moving, settle at one request
-    every 15 s while it is not (240 per job-hour, a third of the official SDK's
-    fixed 5 s), back off to at most 2 minutes while the server answers with
-    errors, and retry at least every 8 s while it cannot be reached at all.
+    The defaults never spend more than the official SDK (one request per 5 s
+    of the job's age, counted from the first poll) and never leave a running
+    job unasked for longer than it would (5 s): see the module docstring.
     """
 
     initial_interval: float = 1.0
+    #: The longest healthy interval while the job waits (pending, queued,
+    #: starting), where a finish cannot come.
     max_interval: float = 15.0
     growth: float = 1.5
-    #: Healthy delays vary by this fraction either way, so that many cards
-    #: opened together do not keep asking in lock-step.
+    #: Healthy delays vary by this fraction either way (never past the budget),
+    #: so that many cards opened together do not keep asking in lock-step.
     jitter: float = 0.1
+    #: The SDK's pace: a request is earned per this many seconds of age, and
+    #: a running job without a stream is asked at least this often.
+    budget_interval: float = 5.0
+    #: At most this many saved requests are kept; they are spread over at least
+    #: ``horizon_min`` seconds of running.
+    budget_burst: float = 60.0
+    horizon_min: float = 60.0
+    #: Requests a card makes besides polls (details at start and end, the first
+    #: stream request), paid while the job waits; never by a gap over the pace.
+    reserved: float = 3.0
     error_initial: float = 2.0
     error_max: float = 120.0
-    #: The backoff cap for a server that does not answer at all (connection
-    #: refused, timed out): short, so a card recovers within seconds of the
-    #: server's return; an answering-but-failing server gets ``error_max``.
+    #: The backoff cap for a server that does not answer at all (refused, timed
+    #: out): a card recovers within seconds; a failing server gets ``error_max``.
     unreachable_max: float = 8.0
-    #: A ``Retry-After`` longer than this is cut to it: a misconfigured server
-    #: must not silence a card for a day.
+    #: A longer ``Retry-After`` is cut to this: a server must not silence a card for a day.
     max_retry_after: float = MAX_RETRY_AFTER
-    #: After a failed request, a card whose last contact with the server (an
-    #: answer or a stream line) is older than this says it lost contact
-    #: ("Contact lost · last seen running 12 s ago").
-    stale_after: float = 10.0
+    stale_after: float = 10.0  # a failing card with older last contact says so
     #: While a live progress stream is open its end triggers a status check at
-    #: once, so polls are a safety net; still often enough (with jitter, under
-    #: 15 s) that a stream left open after the job ended cannot hide the end.
-    streaming_interval: float = 12.0
+    #: once, so polls are a safety net: with jitter under 15 s, so that a
+    #: stream left open after the job ended cannot hide the end for longer.
+    streaming_interval: float = 13.5
+    #: The safety net while a :class:`JobHint` shows rows still flowing
+    #: (fresh progress, not at the total): a stalled or finished stream gets
+    #: ``streaming_interval`` again.
+    streaming_quiet_interval: float = 60.0
+    #: Progress older than this is stalled; a predicted end is polled this after.
+    stall_after: float = 10.0
+    eta_margin: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0 < self.initial_interval <= self.max_interval:
@@ -108,15 +163,22 @@ class PollPolicy:
             raise ValueError("Need 0 < error_initial <= error_max and unreachable_max.")
         if not self.stale_after > 0:
             raise ValueError("stale_after must be positive.")
+        if not (self.budget_interval > 0 and self.budget_burst >= 1 and self.horizon_min > 0):
+            raise ValueError("Need budget_interval > 0, budget_burst >= 1, horizon_min > 0.")
 
     @property
     def stale_threshold(self) -> float:
         """Seconds without contact after which a failing card says it lost contact."""
         return self.stale_after
 
+    @property
+    def pace(self) -> float:
+        """Seconds per earned request, and the longest interval while a job can end."""
+        return min(self.budget_interval, self.max_interval)
+
     def start(self) -> PollState:
-        """The state of a job that has not been polled yet."""
-        return PollState(interval=self.initial_interval)
+        """The state of a job that has not been polled yet (its first poll is free)."""
+        return PollState(interval=self.initial_interval, credit=1 - self.reserved)
 
     def after_answer(
         self,
@@ -125,22 +187,36 @@ class PollPolicy:
         changed: bool,
         final: bool,
         streaming: bool = False,
+        status: JobStatus | None = None,
+        hint: JobHint | None = None,
         rand: Random = random.random,
     ) -> Decision:
-        """Decide after a good answer: stop if final, else soon if it changed, else later.
+        """Decide after a good answer: stop if final, else by phase (module docstring).
 
-        With ``streaming`` (a progress stream is open) the next poll waits at
-        least ``streaming_interval``.
+        ``status`` ``None`` (not known) counts as running; ``streaming``: a stream is open.
         """
         if final:
             return Decision(replace(state, failures=0), None)
-        if changed:
-            interval = self.initial_interval
-        else:
-            interval = min(self.max_interval, state.interval * self.growth)
+        state = replace(state, failures=0, credit=state.credit - 1)
         spread = 1 + self.jitter * (2 * rand() - 1)
-        wait = max(interval, self.streaming_interval) if streaming else interval
-        return Decision(PollState(interval=interval), wait * spread)
+        if status in WAITING:
+            grown = min(self.max_interval, state.interval * self.growth)
+            interval = self.initial_interval if changed else grown
+            delay = max(interval, min(self._token_wait(state), self.max_interval)) * spread
+            return self._schedule(replace(state, interval=interval, running_since=None), delay)
+        if state.running_since is None:
+            state = replace(state, running_since=state.age)
+        if streaming:
+            return self._schedule(state, self._streaming_delay(hint, spread))
+        if changed and status is not JobStatus.RUNNING:
+            target = self.initial_interval  # cancelling, unknown: may move again soon
+        else:
+            target = self._running_target(state, hint)
+        delay = min(self.pace, max(target * spread, self._token_wait(state)))
+        eta = hint.eta if hint is not None else None
+        if eta is not None and eta + self.eta_margin < delay:
+            delay = max(eta + self.eta_margin, self._token_wait(state))
+        return self._schedule(state, delay)
 
     def after_result(
         self,
@@ -150,11 +226,12 @@ class PollPolicy:
         changed: bool,
         streaming: bool,
         once: bool = False,
+        hint: JobHint | None = None,
     ) -> Decision:
         """Decide after one poll of either outcome (what the poller calls).
 
-        ``once`` (a single refresh of a card that is not polling) never
-        schedules another poll; ``streaming`` counts only while the job runs.
+        ``once`` (a single refresh) never schedules another poll; ``streaming``
+        counts only while the job runs.
         """
         if isinstance(result, SutroError):
             decision = self.after_error(state, result)
@@ -164,6 +241,8 @@ class PollPolicy:
             changed=changed,
             final=result.is_final or once,
             streaming=streaming and result.status is JobStatus.RUNNING,
+            status=result.status,
+            hint=hint,
         )
 
     def after_error(
@@ -171,11 +250,51 @@ class PollPolicy:
     ) -> Decision:
         """Decide after a failure: stop if it cannot pass, else back off with jitter."""
         failures = state.failures + 1
-        next_state = replace(state, failures=failures)
+        next_state = replace(state, failures=failures, credit=state.credit - 1)
         if not error.transient:
             return Decision(next_state, None)
         cap = self.unreachable_max if isinstance(error, NetworkError) else self.error_max
         delay = backoff(failures, self.error_initial, cap, rand)
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             delay = max(delay, min(error.retry_after, self.max_retry_after))
-        return Decision(next_state, delay)
+        return self._schedule(next_state, delay)
+
+    # -- the budget ------------------------------------------------------------------
+
+    def _token_wait(self, state: PollState) -> float:
+        """Seconds until the credit covers one more request (0 when it already does)."""
+        return max(0.0, (1 - state.credit) * self.pace)
+
+    def _running_target(self, state: PollState, hint: JobHint | None) -> float:
+        """The interval that spends the saved credit evenly over the expected rest of the run.
+
+        A job that has run for ``r`` seconds is expected to run about ``r``
+        more (at least ``horizon_min``): the credit above the next request is
+        spread over that horizon, on top of the pace it keeps earning.
+        """
+        known = hint.running_for if hint is not None else None
+        running_for = known if known is not None else state.age - (state.running_since or 0.0)
+        horizon = max(self.horizon_min, running_for)
+        spare = max(0.0, state.credit)
+        rate = 1 / self.pace + spare / horizon
+        return max(self.initial_interval, 1 / rate)
+
+    def _streaming_delay(self, hint: JobHint | None, spread: float) -> float:
+        """The safety net under an open stream: rarer while rows visibly flow."""
+        interval = self.streaming_interval * spread
+        if hint is None or hint.progress_age is None:
+            return interval
+        done, total = hint.rows_done, hint.rows_total
+        at_end = done is not None and total is not None and done >= total
+        if at_end or hint.progress_age >= self.stall_after:
+            return interval
+        quiet = self.streaming_quiet_interval * spread
+        eta = hint.eta
+        if eta is not None:
+            quiet = min(quiet, max(interval, eta + self.stall_after))
+        return max(interval, quiet)
+
+    def _schedule(self, state: PollState, delay: float) -> Decision:
+        """Keep ``delay`` and credit the age it adds (capped at ``budget_burst``)."""
+        credit = min(self.budget_burst, state.credit + delay / self.pace)
+        return Decision(replace(state, age=state.age + delay, credit=credit), delay)

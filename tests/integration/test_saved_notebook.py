@@ -31,11 +31,14 @@ def card_outputs(notebook: nbformat.NotebookNode) -> list[dict[str, object]]:
 @pytest.mark.timeout(180)
 def test_headless_run_saves_final_states_not_the_state_at_display(tmp_path: Path) -> None:
     with Simulator(time_scale=0.05) as sim:
-        make = f"api_key={sim.api_key!r}, base_url={sim.url_v1!r}"
+        # A fast policy: the scripts run 20x faster than real jobs, the default
+        # policy's budget (one request per 5 s) would not see them end in time.
+        fast = "PollPolicy(initial_interval=0.05, max_interval=0.2)"
+        make = f"api_key={sim.api_key!r}, base_url={sim.url_v1!r}, policy={fast}"
         notebook = nbformat.v4.new_notebook()
         notebook.cells = [
             nbformat.v4.new_code_cell(
-                "from sutro_widget import JobStatusWidget\n"
+                "from sutro_widget import JobStatusWidget, PollPolicy\n"
                 f"ok = JobStatusWidget('job-succeeds-saved', {make})\nok"  # last expression
             ),
             nbformat.v4.new_code_cell(

@@ -13,6 +13,7 @@ from sutro_widget import (
     RateLimitedError,
     ServerError,
 )
+from sutro_widget.api.shapes import JobStatus
 from sutro_widget.polling.policy import PollState
 
 
@@ -22,10 +23,12 @@ def mid() -> float:
 
 
 def simulate_unchanged(policy: PollPolicy, polls: int) -> list[float]:
-    state = policy.start()
+    state = PollState(interval=policy.initial_interval, credit=60)  # a budget to spare
     delays = []
     for _ in range(polls):
-        decision = policy.after_answer(state, changed=False, final=False, rand=mid)
+        decision = policy.after_answer(
+            state, changed=False, final=False, status=JobStatus.QUEUED, rand=mid
+        )
         assert decision.delay is not None
         delays.append(decision.delay)
         state = decision.state
@@ -39,8 +42,10 @@ def test_interval_grows_while_nothing_changes_and_is_capped() -> None:
 
 def test_a_change_resets_to_the_short_interval() -> None:
     policy = PollPolicy(initial_interval=1, max_interval=10, growth=2, jitter=0)
-    slow = PollState(interval=10)
-    decision = policy.after_answer(slow, changed=True, final=False, rand=mid)
+    slow = PollState(interval=10, credit=5)
+    decision = policy.after_answer(
+        slow, changed=True, final=False, status=JobStatus.QUEUED, rand=mid
+    )
     assert decision.delay == 1
     assert decision.state.interval == 1
 
@@ -52,8 +57,12 @@ def test_final_status_stops() -> None:
 
 def test_jitter_spreads_healthy_delays_within_bounds() -> None:
     policy = PollPolicy(initial_interval=10, max_interval=10, jitter=0.1)
-    low = policy.after_answer(policy.start(), changed=True, final=False, rand=lambda: 0.0)
-    high = policy.after_answer(policy.start(), changed=True, final=False, rand=lambda: 0.999999)
+    rich = PollState(interval=10, credit=5)
+    queued = JobStatus.QUEUED
+    low = policy.after_answer(rich, changed=True, final=False, status=queued, rand=lambda: 0.0)
+    high = policy.after_answer(
+        rich, changed=True, final=False, status=queued, rand=lambda: 0.999999
+    )
     assert low.delay == pytest.approx(9.0)
     assert high.delay == pytest.approx(11.0, rel=1e-5)
 
@@ -104,17 +113,19 @@ def test_retry_after_is_obeyed_and_capped() -> None:
     assert greedy.delay == 60
 
 
-def test_a_job_hour_costs_far_fewer_requests_than_a_fixed_5s_loop() -> None:
-    """Virtual hour of a running job that never changes: count the polls."""
+def test_a_running_job_hour_costs_no_more_than_the_sdks_720_requests() -> None:
+    """Virtual hour of a running job without a stream: count the polls, check each gap."""
     policy = PollPolicy()
-    state, clock, polls = policy.start(), 0.0, 0
+    state, clock, polls = policy.start(), 0.0, 1
     while clock < 3600:
-        decision = policy.after_answer(state, changed=False, final=False, rand=mid)
-        assert decision.delay is not None
+        decision = policy.after_answer(
+            state, changed=False, final=False, status=JobStatus.RUNNING, rand=mid
+        )
+        assert decision.delay is not None and decision.delay <= 5.0
         clock += decision.delay
         state = decision.state
         polls += 1
-    assert polls < 3600 / 5 / 2  # fewer than half the SDK's 720 requests
+    assert polls <= 3600 / 5 + 1
 
 
 @pytest.mark.parametrize(
@@ -134,9 +145,11 @@ def test_nonsense_settings_are_refused(kwargs: dict[str, float]) -> None:
 
 def test_an_open_stream_makes_polls_a_rare_safety_net() -> None:
     policy = PollPolicy(initial_interval=1, max_interval=15, streaming_interval=60, jitter=0)
-    state = policy.start()
-    plain = policy.after_answer(state, changed=True, final=False)
-    streaming = policy.after_answer(state, changed=True, final=False, streaming=True)
+    state = PollState(interval=1, credit=5)
+    plain = policy.after_answer(state, changed=True, final=False, status=JobStatus.QUEUED)
+    streaming = policy.after_answer(
+        state, changed=True, final=False, streaming=True, status=JobStatus.RUNNING
+    )
     assert plain.delay == 1
     assert streaming.delay == 60
-    assert streaming.state == plain.state  # the healthy interval resumes once the stream ends
+    assert streaming.state.interval == plain.state.interval  # resumes once the stream ends

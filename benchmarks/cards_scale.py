@@ -1,0 +1,148 @@
+"""Many cards at once: comm messages a second, CPU, RSS, time to first status, clean exit.
+
+    python benchmarks/cards_scale.py --json benchmarks/results/cards_scale.json
+    python benchmarks/cards_scale.py --cards 50 --time-scale 2   # a quick look
+
+For each count (50, 500, 2000 by default) a fresh process creates that many
+``JobStatusWidget`` cards at once on the current API (progress streams on),
+against a simulator in its own process (so its CPU and memory are not
+counted), following ``job-succeeds-*`` jobs stretched by ``--time-scale``
+(6: queued 12 s, starting 12 s, running 36 s). No kernel: every comm message
+a widget would send is counted where ipywidgets hands it to the comm
+(``publish_msg`` of the comm class, ``DummyComm`` without a kernel), by type
+and by second. Reported: comm update messages a second (the ``comm_open`` of
+each widget apart; mean over the run and the busiest second), the process's
+CPU as a fraction of one core (mean over the run), peak RSS, the time from
+creating the cards until each showed its first status (median and max),
+whether every card reached its final state, and whether the poller thread
+ended after the cards were closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from soak import start_simulator  # noqa: E402
+
+
+def count_comm_messages() -> tuple[Counter[str], Counter[int]]:
+    import comm
+
+    kind_of_comm = type(comm.create_comm(target_name="probe"))  # DummyComm with no kernel
+
+    kinds: Counter[str] = Counter()
+    per_second: Counter[int] = Counter()
+    lock = threading.Lock()
+    real = kind_of_comm.publish_msg
+
+    def counting(self: Any, msg_type: str, *args: Any, **kwargs: Any) -> None:
+        with lock:
+            kinds[msg_type] += 1
+            if msg_type == "comm_msg":
+                per_second[int(time.monotonic())] += 1
+        real(self, msg_type, *args, **kwargs)
+
+    kind_of_comm.publish_msg = counting  # type: ignore[method-assign]
+    return kinds, per_second
+
+
+def one(cards: int, time_scale: float, timeout: float) -> dict[str, Any]:
+    kinds, per_second = count_comm_messages()
+    from sutro_widget import JobStatusWidget
+    from sutro_widget.polling.shared import default_poller
+
+    simulator, url, key = start_simulator(time_scale)
+    cpu0, began = time.process_time(), time.monotonic()
+    made = [
+        JobStatusWidget(f"job-succeeds-scale-{i}", api_key=key, base_url=url + "/v1")
+        for i in range(cards)
+    ]
+    created = time.monotonic()
+    first: dict[int, float] = {}
+    final = 0
+    while time.monotonic() - began < timeout:
+        now = time.monotonic()
+        for index, card in enumerate(made):
+            if index not in first and card.state not in ("connecting", ""):
+                first[index] = now - began
+        final = sum(1 for c in made if c.state in ("succeeded", "failed", "cancelled"))
+        if final == cards:
+            break
+        time.sleep(0.05)
+    wall, cpu = time.monotonic() - began, time.process_time() - cpu0
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for card in made:
+        card.close()
+    thread = default_poller().thread
+    if thread is not None:
+        thread.join(15)
+    exited = default_poller().thread is None
+    simulator.terminate()
+    simulator.wait(10)
+    firsts = sorted(first.values())
+    busy = [n for second, n in per_second.items() if began <= second + 1 and second <= began + wall]
+    return {
+        "cards": cards,
+        "create_s": round(created - began, 3),
+        "first_status_median_s": round(firsts[len(firsts) // 2], 3) if firsts else None,
+        "first_status_max_s": round(firsts[-1], 3) if firsts else None,
+        "first_status_seen": len(firsts),
+        "final": final,
+        "wall_s": round(wall, 1),
+        "cpu_fraction_of_core": round(cpu / wall, 3),
+        "rss_peak_mib": round(rss_mib, 1),
+        "comm_messages_total": sum(kinds.values()),
+        "comm_kinds": dict(kinds),
+        "comm_msgs_per_s_mean": round(kinds["comm_msg"] / wall, 1),
+        "comm_msgs_per_s_max": max(busy, default=0),
+        "poller_exited_after_close": exited,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cards", type=int, nargs="*", default=[50, 500, 2000])
+    parser.add_argument("--time-scale", type=float, default=6.0)
+    parser.add_argument("--timeout", type=float, default=240.0)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.cards[0], args.time_scale, args.timeout)))
+        return
+    rows = []
+    for count in args.cards:  # each in a fresh process: RSS and threads are its own
+        command = [
+            sys.executable,
+            __file__,
+            "--one",
+            "--cards",
+            str(count),
+            "--time-scale",
+            str(args.time_scale),
+            "--timeout",
+            str(args.timeout),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), flush=True)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"time_scale": args.time_scale, "rows": rows}, indent=2) + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
