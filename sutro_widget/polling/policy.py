@@ -129,9 +129,9 @@ class PollPolicy:
     #: ``horizon_min`` seconds of running.
     budget_burst: float = 60.0
     horizon_min: float = 60.0
-    #: Requests a card makes besides polls (details at start and end, the first
-    #: stream request), paid while the job waits; never by a gap over the pace.
-    reserved: float = 3.0
+    #: Requests paid in advance for the card's others (details, the first stream
+    #: request). 0 by default, so a card on a queued job re-checks within 5 s.
+    reserved: float = 0.0
     error_initial: float = 2.0
     error_max: float = 120.0
     #: The backoff cap for a server that does not answer at all (refused, timed
