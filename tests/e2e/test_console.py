@@ -30,7 +30,7 @@ def test_no_anywidget_warning_and_no_errors_in_the_console(
     page: Page, jupyter: JupyterServer, frontend: Frontend
 ) -> None:
     messages: list[ConsoleMessage] = []
-    page.on("console", messages.append)
+    page.on("console", lambda message: messages.append(message))
     card_id, board_id = f"job-succeeds-{uuid.uuid4().hex[:8]}", f"job-fails-{uuid.uuid4().hex[:8]}"
     board = f"from sutro_widget import JobBoard\nJobBoard([{board_id!r}])"
     filename = write_notebook(jupyter.root_dir, f"console-{frontend}", [card_cell(card_id), board])
