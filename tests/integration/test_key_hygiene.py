@@ -143,5 +143,9 @@ def test_a_saved_demo_notebook_holds_no_key(secret_sim: Simulator, tmp_path: Pat
     path = tmp_path / "demo-run.ipynb"
     nbformat.write(notebook, path)
     text = path.read_text()
-    assert "final status: succeeded" in text  # the run really used the key
+    # The run really used the key: the simulator saw it, and a card followed its job to
+    # the end (read from the saved card, not from a printed line, whose capture by a
+    # headless client under load is not what this test is about).
+    assert any(r.authorized for r in secret_sim.requests)
+    assert "state='succeeded'" in text
     assert SECRET not in text
