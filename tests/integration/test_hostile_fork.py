@@ -50,7 +50,10 @@ def _child(poller: Poller, url: str, key: str, job_id: str, out: Any) -> None:
     poller.shutdown()
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork")
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="no fork start method here (Windows; macOS by default): the defect is fork-only",
+)
 def test_a_poller_used_in_a_forked_child_polls_there(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
