@@ -38,7 +38,7 @@ FINAL = ("succeeded", "failed", "cancelled")
 
 
 def one(way: str, jobs: int, time_scale: float, timeout: float) -> dict[str, Any]:
-    kinds, _ = count_comm_messages()
+    kinds, _, _ = count_comm_messages()
     from sutro_widget import JobBoard, JobStatusWidget
     from sutro_widget.simulator import Simulator
 

@@ -12,10 +12,13 @@ a widget would send is counted where ipywidgets hands it to the comm
 (``publish_msg`` of the comm class, ``DummyComm`` without a kernel), by type
 and by second. Reported: comm update messages a second (the ``comm_open`` of
 each widget apart; mean over the run and the busiest second), the process's
-CPU as a fraction of one core (mean over the run), peak RSS, the time from
-creating the cards until each showed its first status (median and max),
-whether every card reached its final state, and whether the poller thread
-ended after the cards were closed.
+CPU as a fraction of one core (mean over the run, and in steady state: the
+10 s from 3 s after every card showed "running"), peak RSS, the time from
+creating the cards until each one's first status *left for the browser*
+(the first comm message carrying a state other than "connecting": what a
+user sees, after the comm budget; median and max), whether every card
+reached its final state, and whether the poller thread ended after the
+cards were closed.
 """
 
 from __future__ import annotations
@@ -37,29 +40,35 @@ sys.path.insert(0, str(HERE))
 from soak import start_simulator  # noqa: E402
 
 
-def count_comm_messages() -> tuple[Counter[str], Counter[int]]:
+def count_comm_messages() -> tuple[Counter[str], Counter[int], dict[str, float]]:
+    """Count every comm message as ipywidgets hands it over; note each comm's first status."""
     import comm
 
     kind_of_comm = type(comm.create_comm(target_name="probe"))  # DummyComm with no kernel
 
     kinds: Counter[str] = Counter()
     per_second: Counter[int] = Counter()
+    first_status: dict[str, float] = {}
     lock = threading.Lock()
     real = kind_of_comm.publish_msg
 
-    def counting(self: Any, msg_type: str, *args: Any, **kwargs: Any) -> None:
+    def counting(self: Any, msg_type: str, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        now = time.monotonic()
         with lock:
             kinds[msg_type] += 1
             if msg_type == "comm_msg":
-                per_second[int(time.monotonic())] += 1
-        real(self, msg_type, *args, **kwargs)
+                per_second[int(now)] += 1
+                state = (data or {}).get("state", {}) if isinstance(data, dict) else {}
+                if state.get("state") not in (None, "", "connecting"):
+                    first_status.setdefault(self.comm_id, now)
+        real(self, msg_type, data, *args, **kwargs)
 
     kind_of_comm.publish_msg = counting  # type: ignore[method-assign]
-    return kinds, per_second
+    return kinds, per_second, first_status
 
 
 def one(cards: int, time_scale: float, timeout: float) -> dict[str, Any]:
-    kinds, per_second = count_comm_messages()
+    kinds, per_second, sent_first = count_comm_messages()
     from sutro_widget import JobStatusWidget
     from sutro_widget.polling.shared import default_poller
 
@@ -70,19 +79,27 @@ def one(cards: int, time_scale: float, timeout: float) -> dict[str, Any]:
         for i in range(cards)
     ]
     created = time.monotonic()
-    first: dict[int, float] = {}
     final = 0
+    all_running_at: float | None = None
+    steady: tuple[float, float] | None = None  # (cpu at start, wall at start)
+    steady_cpu: float | None = None
     while time.monotonic() - began < timeout:
         now = time.monotonic()
-        for index, card in enumerate(made):
-            if index not in first and card.state not in ("connecting", ""):
-                first[index] = now - began
-        final = sum(1 for c in made if c.state in ("succeeded", "failed", "cancelled"))
+        states = [c.state for c in made]
+        if all_running_at is None and all(s == "running" for s in states):
+            all_running_at = now
+        if all_running_at is not None and steady is None and now >= all_running_at + 3:
+            steady = (time.process_time(), now)
+        if steady is not None and steady_cpu is None and now >= steady[1] + 10:
+            steady_cpu = (time.process_time() - steady[0]) / (now - steady[1])
+        final = sum(1 for s in states if s in ("succeeded", "failed", "cancelled"))
         if final == cards:
             break
         time.sleep(0.05)
     wall, cpu = time.monotonic() - began, time.process_time() - cpu0
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    comm_ids = [card.comm.comm_id for card in made if card.comm is not None]
+    firsts = sorted(sent_first[c] - began for c in comm_ids if c in sent_first)
     for card in made:
         card.close()
     thread = default_poller().thread
@@ -91,7 +108,6 @@ def one(cards: int, time_scale: float, timeout: float) -> dict[str, Any]:
     exited = default_poller().thread is None
     simulator.terminate()
     simulator.wait(10)
-    firsts = sorted(first.values())
     busy = [n for second, n in per_second.items() if began <= second + 1 and second <= began + wall]
     return {
         "cards": cards,
@@ -102,6 +118,7 @@ def one(cards: int, time_scale: float, timeout: float) -> dict[str, Any]:
         "final": final,
         "wall_s": round(wall, 1),
         "cpu_fraction_of_core": round(cpu / wall, 3),
+        "steady_cpu_fraction_of_core": None if steady_cpu is None else round(steady_cpu, 3),
         "rss_peak_mib": round(rss_mib, 1),
         "comm_messages_total": sum(kinds.values()),
         "comm_kinds": dict(kinds),

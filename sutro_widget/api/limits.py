@@ -21,13 +21,10 @@ MAX_STREAM_LINE = 64 * 1024
 #: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
 MAX_JOB_ID_LENGTH = 256
 
-#: Connections kept open between polls, shared by status polls, details and cancels.
-POLL_POOL_LIMITS = httpx.Limits(
-    max_connections=64, max_keepalive_connections=16, keepalive_expiry=30
-)
-#: Separate limits for progress streams: one connection per running job, never
-#: shared with polls, so streams can never take the connections polls need.
-STREAM_POOL_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+#: One progress stream's own pool: a single connection, never kept alive. A
+#: pool shared by every stream costs O(streams) on each stream event inside
+#: httpcore (it scans all its connections), O(n^2) a second with n streams.
+STREAM_POOL_LIMITS = httpx.Limits(max_connections=1, max_keepalive_connections=0)
 
 #: Connections to *one* deployment (scheme, host, port): every origin gets its
 #: own pool of this size, so one deployment's stuck requests can never take the
@@ -35,6 +32,11 @@ STREAM_POOL_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connection
 ORIGIN_POOL_LIMITS = httpx.Limits(
     max_connections=32, max_keepalive_connections=8, keepalive_expiry=30
 )
+#: Requests the poller lets wait on one deployment's pool at once: fewer than
+#: its connections, so a burst queues in the poller (by priority, O(log n)),
+#: never inside httpcore's pool (quadratic, and leaking connections that are
+#: cancelled while connecting: encode/httpcore#1093).
+IN_FLIGHT_PER_ORIGIN = 24
 
 #: The whole of one status, details or cancel request (connect, headers, body),
 #: enforced on the event loop: httpx's timeouts are per read, so a server that

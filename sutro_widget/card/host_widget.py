@@ -10,9 +10,9 @@
   (:mod:`~.hosts`), state changes made on the poller thread are not sent; the
   browser's timer sends ``{"type": "sync"}`` and the kernel answers from its
   message handler with every trait that changed since.
-* **Routine updates stay within the comm budget** (:mod:`~.budget`): a
-  progress tick that finds no token waits, and goes out later with the latest
-  values; a change of state or an error goes out at once, with it.
+* **Updates stay within the comm budget** (:mod:`~.budget`): a send that
+  finds no room waits (errors and final states first, then changes of
+  state, then progress) and goes out later with the latest values.
 
 The trait values in Python are always current; only the sending waits.
 """
@@ -26,7 +26,7 @@ import anywidget
 import traitlets
 
 from ..polling.threads import on_poller_thread
-from .budget import URGENT_TRAITS, CommBudget
+from .budget import NEWS, NEWS_TRAITS, ROUTINE, URGENT, URGENT_TRAITS, CommBudget
 from .saved_view import Bundle, SavedView
 
 
@@ -58,17 +58,22 @@ class HostWidget(anywidget.AnyWidget):
         if getattr(self, "_unsent_lock", None) is None:  # still inside AnyWidget.__init__
             super().send_state(key)
             return
-        keys = {key} if isinstance(key, str) else set(key or self.keys)
+        # ``None`` means every trait; an empty set (a ``hold_sync`` that changed
+        # nothing) means none, not the whole state with the ESM and CSS again.
+        keys = {key} if isinstance(key, str) else set(self.keys if key is None else key)
+        if not keys:
+            return
         # Only the poller's sends wait: a message handler's answer (on the main
         # thread, or on ipykernel's subshell threads) goes out at once.
         if on_poller_thread():
             if self.sync_mode == "frontend":
                 self._hold(keys)
                 return
-            routine = not keys & URGENT_TRAITS
-            if routine and self._budget is not None and not self._budget.take():
+            budget = self._budget
+            tier = URGENT if keys & URGENT_TRAITS else NEWS if keys & NEWS_TRAITS else ROUTINE
+            if budget is not None and not budget.take(tier):
                 self._hold(keys)
-                self._budget.queue(id(self), self.answer_sync_request)
+                budget.queue(id(self), self._send_held, tier)
                 return
         with self._unsent_lock:  # whatever waited goes out with this send
             keys |= self._unsent
@@ -76,11 +81,16 @@ class HostWidget(anywidget.AnyWidget):
         super().send_state(sorted(keys))
 
     def answer_sync_request(self) -> None:
-        """Send every trait held back since the last send, now (the browser asked, or a token)."""
+        """Send every trait held back since the last send, now (the browser asked)."""
+        self._send_held()
+
+    def _send_held(self) -> bool:
+        """Send every trait held back since the last send; ``True`` if there were any."""
         with self._unsent_lock:
             keys, self._unsent = sorted(self._unsent), set()
         if keys:
             super().send_state(keys)
+        return bool(keys)
 
     def _hold(self, keys: set[str]) -> None:
         with self._unsent_lock:

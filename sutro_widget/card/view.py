@@ -71,9 +71,10 @@ class CardView(HostWidget):
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._card = initial(job_id)
-        super().__init__(**kwargs)
+        # Set before the comm opens, so they travel in its first message: 500
+        # cards made in one cell must not cost 1,500 updates right after.
         self.set_trait("job_id", job_id)
-        self.started_at = self._now()
+        super().__init__(started_at=self._now(), **kwargs)
 
     def _apply(self, event: Event) -> tuple[CardState, CardState]:
         with self._lock:

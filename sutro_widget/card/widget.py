@@ -94,6 +94,7 @@ class JobStatusWidget(CardView):
             sync_mode=sync_mode,
             budget=budget_of(self._poller),
             notify=notify,
+            polling=autostart and can_poll(),  # in the first message, not one more
             **kwargs,
         )
         self.on_msg(self._on_browser_message)

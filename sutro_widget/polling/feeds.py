@@ -1,8 +1,11 @@
 """One watch per job, however many views show it: re-running a cell costs no requests.
 
 A :class:`JobFeed` is the poller's one listener for a (deployment, key, job,
-policy): it polls once, fetches details once (at the start and at the end),
-reads one progress stream, and tells every :class:`FeedView` that follows it.
+policy): it polls once, fetches details once (after the first answer, and
+after the end; behind status polls, never on a deployment known to have no
+details endpoint), reads one progress stream, and tells every
+:class:`FeedView` that follows it. It also tells the policy what it knows
+(:meth:`JobFeed.job_hint`: the job's real age, rows and rate).
 A view that joins late is told the latest state at once, without a request.
 Views are held weakly: a dropped card stops being told, and the watch ends
 with the last view. Nothing here knows what a view draws.
@@ -11,17 +14,22 @@ with the last view. Nothing here knows what a view draws.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
+from datetime import datetime
 from typing import Any, Protocol
+
+import httpx
 
 from ..api.client import SutroClient
 from ..api.shapes import StatusReport
 from ..errors import SutroError
-from .policy import PollPolicy
+from .policy import JobHint, PollPolicy
 from .poller import Poller
 from .progress import ProgressTracker
 from .requests import deliver
 from .shared import per_poller
+from .slots import OPTIONAL
 from .watch import Watch
 
 DetailsResult = dict[str, Any] | SutroError
@@ -43,8 +51,17 @@ class FeedView(Protocol):
 class JobFeed:
     """The shared watch of one job; see the module docstring."""
 
-    def __init__(self, poller: Poller, client: SutroClient, job_id: str, policy: PollPolicy):
+    def __init__(
+        self,
+        poller: Poller,
+        client: SutroClient,
+        job_id: str,
+        policy: PollPolicy,
+        without_details: dict[str, SutroError] | None = None,
+    ):
         self.job_id = job_id
+        #: Base URL -> the 404 that showed it has no details endpoint (shared per poller).
+        self._without_details = {} if without_details is None else without_details
         self._poller = poller
         self._client = client
         self._policy = policy
@@ -56,6 +73,8 @@ class JobFeed:
         self._progress: dict[str, Any] = {}
         self._details: tuple[DetailsResult, bool] | None = None
         self._details_asked = False
+        self._details_missing: SutroError | None = None
+        self._exists = False
 
     @property
     def active(self) -> bool:
@@ -80,8 +99,6 @@ class JobFeed:
             deliver(view.on_progress_view, progress, heard=False)
         if details is not None:
             deliver(view.on_details, details[0], final=details[1])
-        elif not self._details_asked:
-            self._fetch_details(final=False)
 
     def leave(self, view: FeedView) -> None:
         """Stop telling ``view``; the watch ends with the last view."""
@@ -102,19 +119,40 @@ class JobFeed:
     # -- the poller's listener --------------------------------------------------------
 
     def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
-        """Remember and fan out one poll's outcome; fetch the final details once."""
+        """Remember and fan out one poll's outcome; fetch details after the first and the end."""
         with self._lock:
             before = self._last
             self._last = (result, still_polling)
             if not still_polling:
                 self._watch = None
             views = list(self._views)
+            answered = isinstance(result, StatusReport)
+            if answered and not self._exists:
+                self._exists = True
+                self._learn_no_details()
         for view in views:
             deliver(view.on_poll_result, result, still_polling=still_polling)
         was_final = before is not None and isinstance(before[0], StatusReport)
         was_final = was_final and before[0].is_final  # type: ignore[union-attr, index]
         if isinstance(result, StatusReport) and result.is_final and not was_final:
             self._fetch_details(final=True)  # the final tokens, cost and completion time
+        elif answered and not self._details_asked:
+            self._fetch_details(final=False)
+
+    def job_hint(self) -> JobHint | None:
+        """What the policy may use beyond the status: the job's age, rows and rate."""
+        with self._lock:
+            details = self._details[0] if self._details else None
+            tracker, now = self._tracker, self._poller.clock.monotonic()
+            changed = tracker.rows_changed_at
+            rate = tracker.rows_per_second()
+            return JobHint(
+                running_for=_running_for(details),
+                rows_done=tracker.rows_done,
+                rows_total=tracker.rows_total,
+                rows_per_second=rate,
+                progress_age=None if changed is None else now - changed,
+            )
 
     def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
         """Fold stream updates once, and fan out the progress view if it changed."""
@@ -140,11 +178,24 @@ class JobFeed:
     def _fetch_details(self, *, final: bool) -> None:
         self._details_asked = True
         job_id, client = self.job_id, self._client
+        missing = self._without_details.get(client.base_url)
+        if missing is not None:  # this deployment has none: say so without asking
+            self._on_details(missing, final=final)
+            return
 
-        def done(result: DetailsResult) -> None:
-            self._on_details(result, final=final)
+        async def fetch(http: httpx.AsyncClient) -> DetailsResult | None:
+            missing = self._without_details.get(client.base_url)
+            if missing is not None:  # learnt while this one waited behind status polls
+                return missing
+            if not self._views:
+                return None  # nobody is left to show them
+            return await client.fetch_details_async(job_id, http)
 
-        self._poller.submit(lambda http: client.fetch_details_async(job_id, http), done)
+        def done(result: DetailsResult | None) -> None:
+            if result is not None:
+                self._on_details(result, final=final)
+
+        self._poller.submit(fetch, done, base_url=client.base_url, priority=OPTIONAL)
 
     def _on_details(self, result: DetailsResult, *, final: bool) -> None:
         with self._lock:
@@ -154,10 +205,32 @@ class JobFeed:
                     self._tracker.rows_total = rows
                     if self._progress:
                         self._progress = {**self._progress, "rows_total": rows}
+            elif result.status_code == 404:
+                self._details_missing = result
+                self._learn_no_details()
             self._details = (result, final)
             views = list(self._views)
         for view in views:
             deliver(view.on_details, result, final=final)
+
+    def _learn_no_details(self) -> None:
+        """Details answered 404 for a job whose status answered: the deployment has none."""
+        if self._exists and self._details_missing is not None:
+            self._without_details.setdefault(self._client.base_url, self._details_missing)
+
+
+def _running_for(details: object) -> float | None:
+    """Seconds since the job started running, from its details' ``datetime_started``."""
+    started = details.get("datetime_started") if isinstance(details, dict) else None
+    if not isinstance(started, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(started.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None  # a naive time could be any zone: not worth guessing
+    return max(0.0, time.time() - moment.timestamp())
 
 
 class Feeds:
@@ -169,6 +242,7 @@ class Feeds:
         self._feeds: weakref.WeakValueDictionary[tuple[object, ...], JobFeed] = (
             weakref.WeakValueDictionary()
         )
+        self._without_details: dict[str, SutroError] = {}
 
     def feed(self, client: SutroClient, job_id: str, policy: PollPolicy) -> JobFeed:
         """The feed for this job, made on first use; keep a reference while following."""
@@ -176,7 +250,7 @@ class Feeds:
         with self._lock:
             feed = self._feeds.get(key)
             if feed is None:
-                feed = JobFeed(self._poller, client, job_id, policy)
+                feed = JobFeed(self._poller, client, job_id, policy, self._without_details)
                 self._feeds[key] = feed
             return feed
 

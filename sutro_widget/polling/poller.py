@@ -5,7 +5,8 @@ first :meth:`Poller.watch` and ended when nothing is left to watch (in a forked
 child, started afresh). Its asyncio loop sends every due request on one
 ``httpx.AsyncClient`` with a pool per deployment, so a hanging answer for one
 job never holds up another's poll, a stuck deployment never takes another's
-connections, and no thread is ever created per job.
+connections, and no thread is ever created per job. A request first waits for a
+slot of its deployment (:mod:`~.slots`), status polls first: no burst floods a pool.
 
 Due times live in a heap (:class:`~sutro_widget.polling.due.DueQueue`); other threads
 wake the loop early (refresh, a new job, shutdown). A result's meaning is the listener's.
@@ -19,23 +20,24 @@ import logging
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
 from ..api.client import SutroClient
-from ..api.limits import ORIGIN_POOL_LIMITS, STREAM_POOL_LIMITS
+from ..api.limits import IN_FLIGHT_PER_ORIGIN, ORIGIN_POOL_LIMITS
 from ..api.shapes import StatusReport
 from ..api.transport import pooled_client
 from ..errors import SutroError
 from .clock import SYSTEM_CLOCK, Clock
 from .due import DueQueue
 from .forks import reset_after_fork
-from .policy import PollPolicy
-from .requests import Call, Work, ask_status, deliver, run_call
+from .policy import JobHint, PollPolicy
+from .requests import Submitted, Work, ask_in_turn, deliver, run_in_turn
+from .slots import URGENT, OriginSlots
 from .streams import ProgressStreams
-from .threads import POLLER_THREAD_NAME
-from .watch import JobListener, Watch
+from .threads import POLLER_THREAD_NAME, signal_loop
+from .watch import JobListener, Watch, hint_of
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -53,7 +55,9 @@ class Poller:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake_event: asyncio.Event | None = None
         self._closing = False
-        self._calls: list[tuple[Call, Callable[[Any], None]]] = []
+        #: Watches were removed since the loop last pruned its set (and the streams).
+        self._dirty = False
+        self._calls: list[Submitted] = []
         self._calls_running = 0
         self._streams: ProgressStreams | None = None
         reset_after_fork(self)
@@ -88,15 +92,19 @@ class Poller:
         self,
         call: Callable[[httpx.AsyncClient], Awaitable[T]],
         done: Callable[[T | SutroError], None],
+        *,
+        base_url: str | None = None,
+        priority: int = URGENT,
     ) -> None:
         """Run a one-off request (job details, a cancel) on the poller's loop.
 
         ``done`` gets the result, or the :class:`SutroError` it raised, on the poller
         thread, which runs until every submitted call has finished (each has a deadline).
+        A call to ``base_url`` waits for one of that deployment's slots, by ``priority``.
         """
         with self._lock:
             self._closing = False
-            self._calls.append((call, done))
+            self._calls.append(Submitted(call, done, base_url, priority))
             self._ensure_thread()
         self._wake()
 
@@ -117,19 +125,20 @@ class Poller:
         with self._lock:
             watch.active = False
             self._watches.discard(watch)
+            self._dirty = True
         self._wake()
 
     def _forget(self, dead: weakref.ReferenceType[JobListener]) -> None:
         """A listener was garbage-collected: wake the loop, which drops its watches.
 
-        Runs inside the garbage collector, on any thread, possibly while that
-        thread holds this poller's lock: so it takes no lock.
+        Takes no lock: it runs inside the collector, maybe while this thread holds ours.
         """
         del dead
-        _signal(self._loop, self._wake_event)
+        self._dirty = True
+        signal_loop(self._loop, self._wake_event)
 
     def is_streaming(self, watch: Watch) -> bool:
-        """Whether ``watch``'s job has a progress stream open now; for tests and diagnostics."""
+        """Whether ``watch``'s job has a progress stream open now (the policy asks)."""
         return self._streams is not None and self._streams.is_streaming(watch)
 
     @property
@@ -171,7 +180,7 @@ class Poller:
     def _wake(self) -> None:
         with self._lock:
             loop, event = self._loop, self._wake_event
-        _signal(loop, event)
+        signal_loop(loop, event)
 
     def _thread_main(self) -> None:
         try:
@@ -191,17 +200,16 @@ class Poller:
             self._loop = asyncio.get_running_loop()
             self._wake_event = wake
         tasks: set[asyncio.Task[None]] = set()
+        slots = OriginSlots(IN_FLIGHT_PER_ORIGIN)
         streams = ProgressStreams(self.clock, self.poll_now)
         self._streams = streams
-        async with (
-            pooled_client(ORIGIN_POOL_LIMITS) as http,
-            pooled_client(STREAM_POOL_LIMITS) as stream_http,
-        ):
+        async with pooled_client(ORIGIN_POOL_LIMITS) as http:
             try:
                 while (work := self._take_work(wake)) is not None:
-                    streams.prune(work.live)
-                    started = [self._poll(w, http, stream_http, wake) for w in work.ready]
-                    started += [self._call(call, done, http, wake) for call, done in work.calls]
+                    if work.live is not None:
+                        streams.prune(work.live)
+                    started = [self._poll(w, http, slots, wake) for w in work.ready]
+                    started += [self._call(call, http, slots, wake) for call in work.calls]
                     for coroutine in started:
                         task = asyncio.create_task(coroutine)
                         tasks.add(task)
@@ -218,7 +226,11 @@ class Poller:
     def _take_work(self, wake: asyncio.Event) -> Work | None:
         """What to start now and how long to sleep after; ``None`` when the loop should end."""
         with self._lock:
-            self._watches = {w for w in self._watches if w.live}
+            live = None
+            if self._dirty:  # rebuilt only when watches went, not on every wake-up
+                self._dirty = False
+                self._watches = {w for w in self._watches if w.live}
+                live = set(self._watches)
             calls, self._calls = self._calls, []
             self._calls_running += len(calls)
             idle = not self._watches and not self._calls_running
@@ -234,37 +246,36 @@ class Poller:
             next_due = self._queue.next_due()
             wake.clear()
         sleep = None if next_due is None else max(0.0, next_due - now)
-        return Work(ready=ready, calls=calls, live=set(self._watches), sleep=sleep)
+        return Work(ready=ready, calls=calls, live=live, sleep=sleep)
 
     async def _call(
-        self, call: Call, done: Callable[[Any], None], http: httpx.AsyncClient, wake: asyncio.Event
+        self, call: Submitted, http: httpx.AsyncClient, slots: OriginSlots, wake: asyncio.Event
     ) -> None:
         try:
-            deliver(done, await run_call(call, http))
+            deliver(call.done, await run_in_turn(call, http, slots))
         finally:
             with self._lock:
                 self._calls_running -= 1
             wake.set()
 
     async def _poll(
-        self,
-        watch: Watch,
-        http: httpx.AsyncClient,
-        stream_http: httpx.AsyncClient,
-        wake: asyncio.Event,
+        self, watch: Watch, http: httpx.AsyncClient, slots: OriginSlots, wake: asyncio.Event
     ) -> None:
-        result = await ask_status(watch, http)
-        still_polling = self._reschedule(watch, result)
-        listener = watch.listener()
-        if listener is None:
-            self.unwatch(watch)
-        elif still_polling is not None:
-            if isinstance(result, StatusReport) and self._streams is not None:
-                self._streams.follow(watch, result, stream_http)
+        result, listener = await ask_in_turn(watch, http, slots), watch.listener()
+        if result is None or listener is None:  # dropped while it waited for a slot
+            self.unwatch(watch)  # (in_flight stays: it is never due again)
+            return
+        streams = self._streams
+        if isinstance(result, StatusReport) and streams and watch.active and not watch.once:
+            streams.follow(watch, result)  # first, so the policy knows a stream is open
+        still_polling = self._reschedule(watch, result, hint_of(listener))
+        if still_polling is not None:
             deliver(listener.on_poll_result, result, still_polling=still_polling)
         wake.set()
 
-    def _reschedule(self, watch: Watch, result: StatusReport | SutroError) -> bool | None:
+    def _reschedule(
+        self, watch: Watch, result: StatusReport | SutroError, hint: JobHint | None
+    ) -> bool | None:
         """Apply the policy to ``result``; return whether the job is still polled.
 
         ``None`` means the watch was removed while its request was in flight:
@@ -274,27 +285,14 @@ class Poller:
             watch.in_flight = False
             if not watch.active:
                 return None
-            changed = isinstance(result, StatusReport) and result != watch.last_report
-            if isinstance(result, StatusReport):
-                watch.last_report = result
-            streaming, once = self.is_streaming(watch), watch.once
-            decision = watch.policy.after_result(
-                watch.state, result, changed=changed, streaming=streaming, once=once
-            )
-            watch.state = decision.state
+            decision = watch.decide(result, streaming=self.is_streaming(watch), hint=hint)
             if decision.delay is None:
                 watch.active = False
                 self._watches.discard(watch)
+                self._dirty = True
                 return False
             now = self.clock.monotonic()
             due = now if watch.again_now else now + decision.delay
             watch.again_now = False
             self._queue.push(watch, due)
             return True
-
-
-def _signal(loop: asyncio.AbstractEventLoop | None, event: asyncio.Event | None) -> None:
-    """Set ``event`` on ``loop`` from another thread (RuntimeError: the loop just closed)."""
-    if loop is not None and event is not None:
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(event.set)

@@ -42,6 +42,8 @@ class ProgressTracker:
         self.input_tokens: int | None = None
         self.output_tokens: int | None = None
         self.tokens_per_second: float | None = None
+        #: When ``rows_done`` last changed (``now`` as passed to :meth:`apply`).
+        self.rows_changed_at: float | None = None
         self._samples: deque[tuple[float, int]] = deque()
 
     def apply(self, update: dict[str, Any], now: float) -> None:
@@ -51,6 +53,8 @@ class ProgressTracker:
         if kind == "progress":
             rows = _count(result)
             if rows is not None:
+                if rows != self.rows_done:
+                    self.rows_changed_at = now
                 self.rows_done = rows
                 self._samples.append((now, rows))
                 while self._samples and now - self._samples[0][0] > RATE_WINDOW_SECONDS:

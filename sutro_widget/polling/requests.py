@@ -18,6 +18,7 @@ import httpx
 from ..api.answers import waiting
 from ..api.shapes import StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
+from .slots import URGENT, OriginSlots
 from .watch import Watch
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,24 @@ Call = Callable[[httpx.AsyncClient], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
+class Submitted:
+    """A one-off call waiting to run: what to do, whom to tell, which slots it needs."""
+
+    call: Call
+    done: Callable[[Any], None]
+    #: The deployment whose slots the call waits for; ``None``: no request (a timer).
+    base_url: str | None
+    priority: int
+
+
+@dataclass(frozen=True)
 class Work:
     """One turn of the poller's loop: watches due now, one-off calls, and the sleep after."""
 
     ready: list[Watch]
-    calls: list[tuple[Call, Callable[[Any], None]]]
-    live: set[Watch]
+    calls: list[Submitted]
+    #: The watches still wanted, when some went since the last turn (else ``None``).
+    live: set[Watch] | None
     sleep: float | None
 
 
@@ -47,6 +60,25 @@ async def ask_status(watch: Watch, http: httpx.AsyncClient) -> StatusReport | Su
     except Exception as exc:  # a bug must become a card message, not a dead thread
         log.debug("unexpected error polling %s", watch.job_id, exc_info=True)
         return NetworkError(f"Unexpected problem while polling ({type(exc).__name__}).")
+
+
+async def ask_in_turn(
+    watch: Watch, http: httpx.AsyncClient, slots: OriginSlots
+) -> StatusReport | SutroError | None:
+    """:func:`ask_status` once a slot of the job's deployment is free (status polls go first).
+
+    ``None``: the watch was dropped while it waited, and nothing was asked.
+    """
+    async with slots.of(watch.client.base_url).held(URGENT):
+        return await ask_status(watch, http) if watch.active else None
+
+
+async def run_in_turn(call: Submitted, http: httpx.AsyncClient, slots: OriginSlots) -> Any:
+    """:func:`run_call` once a slot of the call's deployment is free, by its priority."""
+    if call.base_url is None:
+        return await run_call(call.call, http)
+    async with slots.of(call.base_url).held(call.priority):
+        return await run_call(call.call, http)
 
 
 async def run_call(call: Call, http: httpx.AsyncClient) -> Any:

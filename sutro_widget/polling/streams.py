@@ -2,13 +2,17 @@
 
 While a job runs, its ``stream-job-progress`` response is one long-lived
 request. Each runs as a task in the poller's one asyncio loop (so threads do
-not grow with jobs) on its own connection pool (so streams can never take
-the connections that status polls need). Updates reach the card in batches at
-most every :data:`DELIVERY_INTERVAL` seconds. When a stream ends the job's
-status is checked at once, which is how a finished job shows as finished
-within a second; when a stream breaks, polling carries on and the stream is
-reopened with backoff. A deployment without the endpoint (the legacy API,
-which answers 404) is never asked again for that job.
+not grow with jobs) on a one-connection pool of its own (so streams can
+never take the connections that status polls need, and n streams never cost
+O(n) each in one shared pool). Updates reach the card in batches at most
+every :data:`DELIVERY_INTERVAL` seconds (less often with hundreds of
+streams). When a stream ends the job's status is checked at once, which is
+how a finished job shows as finished within a second; when rows stop coming
+for :data:`STALL_SECONDS` (a stream left open after the end) it is checked
+too, once per stall, which is what lets status polls under a flowing stream
+be rare. When a stream breaks, polling carries on and the stream is reopened
+with backoff. A deployment without the endpoint (the legacy API, which
+answers 404) is not asked again for any job.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
+from ..api.limits import STREAM_POOL_LIMITS
 from ..api.shapes import JobStatus, StatusReport
+from ..api.transport import pooled_client
 from ..errors import SutroError
 from .clock import Clock
 from .policy import backoff
@@ -29,14 +33,25 @@ from .watch import Watch
 
 log = logging.getLogger(__name__)
 
-#: A card hears about progress at most this often (a few repaints a second).
+#: A card hears about progress at most this often (a few repaints a second)...
 DELIVERY_INTERVAL = 0.25
+#: ...and all streams together deliver at most this many batches a second: 500
+#: cards cannot repaint more often than the comm budget lets them (~100
+#: messages a second in all), so folding their progress faster is wasted CPU.
+MAX_DELIVERIES_PER_SECOND = 100.0
+#: All streams together read their sockets at most this often: lines that
+#: arrive in between are read together, at a fraction of the CPU (a read
+#: costs about the same whatever it holds). A stream's end is seen at most
+#: ``streams / MAX_READS_PER_SECOND`` seconds late (0.05 s with 10 streams).
+MAX_READS_PER_SECOND = 200.0
 #: Reconnecting a broken stream starts after this long and doubles up to the cap.
 RECONNECT_INITIAL = 1.0
 RECONNECT_MAX = 30.0
 #: A stream that ends sooner than this without the job finishing counts as broken,
 #: so a server that closes streams at once cannot make us reconnect in a loop.
 MIN_HEALTHY_SECONDS = 2.0
+#: Rows unchanged this long (heartbeats or silence) ask for a status check, once per stall.
+STALL_SECONDS = 10.0
 
 
 @dataclass
@@ -56,12 +71,16 @@ class ProgressStreams:
         self._clock = clock
         self._check_now = check_now
         self._states: dict[Watch, StreamState] = {}
+        #: Base URLs that answered "no such endpoint": no stream is tried there again.
+        self._unsupported: set[str] = set()
+        self._reading = 0
 
-    def follow(self, watch: Watch, report: StatusReport, http: httpx.AsyncClient) -> None:
+    def follow(self, watch: Watch, report: StatusReport) -> None:
         """After a status answer: open the job's stream if it runs, close it if not."""
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live
-        wants = running and not state.unsupported
+        supported = not state.unsupported and watch.client.base_url not in self._unsupported
+        wants = running and supported
         if not wants:
             self._cancel(state)
             if not running:
@@ -69,7 +88,7 @@ class ProgressStreams:
             return
         open_already = state.task is not None and not state.task.done()
         if not open_already and self._clock.monotonic() >= state.retry_at:
-            state.task = asyncio.create_task(self._read(watch, state, http))
+            state.task = asyncio.create_task(self._read(watch, state))
 
     def prune(self, live: set[Watch]) -> None:
         """Close the streams of jobs that are no longer watched."""
@@ -84,6 +103,14 @@ class ProgressStreams:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    def delivery_interval(self) -> float:
+        """Seconds between two deliveries of one stream: longer when many streams are open."""
+        return max(DELIVERY_INTERVAL, self._reading / MAX_DELIVERIES_PER_SECOND)
+
+    def read_pace(self) -> float:
+        """Seconds each stream leaves its socket alone after a read."""
+        return self._reading / MAX_READS_PER_SECOND
+
     def is_streaming(self, watch: Watch) -> bool:
         """Whether ``watch``'s job has a stream open now."""
         state = self._states.get(watch)
@@ -95,22 +122,30 @@ class ProgressStreams:
             state.task.cancel()
         state.task = None
 
-    async def _read(self, watch: Watch, state: StreamState, http: httpx.AsyncClient) -> None:
-        batch = _Batch(watch, self._clock)
+    async def _read(self, watch: Watch, state: StreamState) -> None:
+        batch = _Batch(watch, self._clock, lambda: self._check_now(watch), self.delivery_interval)
         opened = self._clock.monotonic()
         ended_cleanly = False
+        self._reading += 1
         try:
-            async for update in watch.client.stream_progress_async(watch.job_id, http):
-                batch.add(update)
+            async with pooled_client(STREAM_POOL_LIMITS) as http:
+                updates = watch.client.stream_progress_async(
+                    watch.job_id, http, pace=self.read_pace
+                )
+                async for update in updates:
+                    batch.add(update)
             ended_cleanly = True
         except SutroError as error:
-            if error.status_code in (404, 405, 501) or not error.transient:
-                # No such endpoint here (the legacy API), or it never will work.
+            if error.status_code in (404, 405, 501):
+                self._unsupported.add(watch.client.base_url)  # no such endpoint here
                 state.unsupported = True
+                return  # nothing was learnt about the job: no extra status check
+            state.unsupported = not error.transient  # it never will work for this job
             log.debug("progress stream of %s stopped: %s", watch.job_id, error)
         except Exception:  # a bug in one stream must not take the loop down
             log.debug("progress stream of %s failed", watch.job_id, exc_info=True)
         finally:
+            self._reading -= 1
             batch.close()
         lasted = self._clock.monotonic() - opened
         if ended_cleanly and lasted >= MIN_HEALTHY_SECONDS:
@@ -126,25 +161,55 @@ class ProgressStreams:
 
 
 class _Batch:
-    """Collects updates and hands them to the card at most every DELIVERY_INTERVAL."""
+    """Hands updates to the card at most every ``interval()``; tells of stalled rows."""
 
-    def __init__(self, watch: Watch, clock: Clock) -> None:
+    def __init__(
+        self,
+        watch: Watch,
+        clock: Clock,
+        stalled: Callable[[], None],
+        interval: Callable[[], float],
+    ) -> None:
         self._watch = watch
+        self._interval = interval
         self._clock = clock
         self._pending: list[dict[str, Any]] = []
         self._last_sent = float("-inf")
         self._timer: asyncio.TimerHandle | None = None
+        self._stalled = stalled
+        self._rows: object = None
+        self._rows_at = clock.monotonic()
+        self._asked = False
+        loop = asyncio.get_running_loop()
+        self._stall_timer = loop.call_later(STALL_SECONDS, self._check_stall)
 
     def add(self, update: dict[str, Any]) -> None:
+        if update.get("update_type") == "progress" and update.get("result") != self._rows:
+            self._rows, self._rows_at, self._asked = (
+                update.get("result"),
+                self._clock.monotonic(),
+                False,
+            )
         self._pending.append(update)
-        wait = self._last_sent + DELIVERY_INTERVAL - self._clock.monotonic()
+        wait = self._last_sent + self._interval() - self._clock.monotonic()
         if wait <= 0:
             self._send(streaming=True)
         elif self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(wait, self._send, True)
 
     def close(self) -> None:
+        self._stall_timer.cancel()
         self._send(streaming=False, always=True)
+
+    def _check_stall(self) -> None:
+        """Once per stall (rows unchanged for STALL_SECONDS), ask for a status check."""
+        quiet = self._clock.monotonic() - self._rows_at
+        if quiet >= STALL_SECONDS and not self._asked:
+            self._asked = True
+            if self._watch.live:
+                self._stalled()
+        wait = STALL_SECONDS - quiet if quiet < STALL_SECONDS else STALL_SECONDS
+        self._stall_timer = asyncio.get_running_loop().call_later(wait, self._check_stall)
 
     def _send(self, streaming: bool, always: bool = False) -> None:
         if self._timer is not None:

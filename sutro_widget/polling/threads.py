@@ -8,6 +8,8 @@ subshell threads answering browser messages) acts at once.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 
 #: The name every poller gives its thread.
@@ -17,3 +19,10 @@ POLLER_THREAD_NAME = "sutro-widget-poller"
 def on_poller_thread() -> bool:
     """Whether the caller runs on a poller thread (a listener, a callback)."""
     return threading.current_thread().name == POLLER_THREAD_NAME
+
+
+def signal_loop(loop: asyncio.AbstractEventLoop | None, event: asyncio.Event | None) -> None:
+    """Set ``event`` on ``loop`` from another thread (RuntimeError: the loop just closed)."""
+    if loop is not None and event is not None:
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(event.set)

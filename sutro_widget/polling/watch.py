@@ -7,6 +7,7 @@ them, and neither imports the other's internals.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -14,7 +15,9 @@ from typing import Any, Protocol
 from ..api.client import SutroClient
 from ..api.shapes import StatusReport
 from ..errors import SutroError
-from .policy import PollPolicy, PollState
+from .policy import Decision, JobHint, PollPolicy, PollState
+
+log = logging.getLogger(__name__)
 
 
 class JobListener(Protocol):
@@ -29,6 +32,23 @@ class JobListener(Protocol):
 
     def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
         """With the progress-stream updates since the last call (``streaming``: still open)."""
+
+
+def hint_of(listener: object) -> JobHint | None:
+    """What the listener knows beyond the status (``job_hint()``, optional), for the policy.
+
+    A listener without the method, or whose method fails, gives no hint: the
+    policy then keeps its safe defaults.
+    """
+    ask = getattr(listener, "job_hint", None)
+    if ask is None:
+        return None
+    try:
+        hint = ask()
+    except Exception:
+        log.exception("a sutro-widget listener's job_hint failed")
+        return None
+    return hint if isinstance(hint, JobHint) else None
 
 
 @dataclass(eq=False)
@@ -50,6 +70,19 @@ class Watch:
 
     def __post_init__(self) -> None:
         self.state = self.policy.start()
+
+    def decide(
+        self, result: StatusReport | SutroError, *, streaming: bool, hint: JobHint | None
+    ) -> Decision:
+        """Apply the policy to one poll's ``result``, remembering what it keeps."""
+        changed = isinstance(result, StatusReport) and result != self.last_report
+        if isinstance(result, StatusReport):
+            self.last_report = result
+        decision = self.policy.after_result(
+            self.state, result, changed=changed, streaming=streaming, once=self.once, hint=hint
+        )
+        self.state = decision.state
+        return decision
 
     @property
     def live(self) -> bool:

@@ -21,7 +21,13 @@ from sutro_widget.simulator import Fault, Simulator
 from tests.helpers import make_card, wait_for
 
 RETRY_POLICY = PollPolicy(
-    initial_interval=0.05, max_interval=0.2, error_initial=0.05, error_max=0.2, stale_after=60
+    initial_interval=0.05,
+    max_interval=0.2,
+    error_initial=0.05,
+    error_max=0.2,
+    stale_after=60,
+    streaming_interval=0.2,  # the faults hit status polls: ask often under a stream too
+    streaming_quiet_interval=0.2,
 )
 
 

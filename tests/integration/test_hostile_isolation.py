@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sutro_widget import NetworkError, PollPolicy, StatusReport, SutroClient, SutroError
+from sutro_widget.api.limits import IN_FLIGHT_PER_ORIGIN
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests import hostile_servers as hostile
@@ -42,12 +43,15 @@ def test_a_card_on_a_healthy_server_is_unaffected_by_70_stuck_requests_elsewhere
             # A deadline far beyond the test: only isolation can save the card.
             client = SutroClient(api_key="k", base_url=stuck.url, deadline=600)
             poller.watch(f"job-stuck-{number}", client, listener)
-        # The per-origin pool holds 32 of them; the rest wait for it, not for others.
-        wait_for(lambda: stuck.open_connections >= 32, timeout=30, what="stuck requests")
+        # The deployment's slots hold 24 of them; the rest wait in the poller's
+        # queue (never in the pool's), and not in anybody else's way.
+        slots = IN_FLIGHT_PER_ORIGIN
+        wait_for(lambda: stuck.open_connections >= slots, timeout=30, what="stuck requests")
         card = make_card(sim, fresh_id("job-succeeds"), poller)
         assert card.wait(timeout=30) == "succeeded"
         assert card.error == ""
         assert not any(listener.heard for listener in listeners)  # still stuck meanwhile
+        assert stuck.open_connections == slots, "no more than the slots ever reach the pool"
 
 
 def test_requests_about_one_job_are_bounded_while_the_server_hangs(poller: Poller) -> None:

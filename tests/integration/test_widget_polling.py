@@ -234,7 +234,7 @@ def test_one_message_per_change_and_only_the_checked_time_for_an_unchanged_poll(
     assert spy.updates, "an answer moves 'checked N s ago'"
     assert all(set(update) == {"last_checked_at"} for update in spy.updates), spy.updates
     sim.advance(job_id)
-    spy.wait_polls(2)
+    spy.wait_polls(2)  # the change, then an answer that repeats it
     changes = [u for u in spy.updates if "status" in u]
     assert len(changes) == 1
     assert changes[0]["status"] == "running"
