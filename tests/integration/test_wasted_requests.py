@@ -1,0 +1,62 @@
+"""No request is asked twice for an answer already known: per deployment, not per card.
+
+The legacy API has no details endpoint and no progress stream (both 404).
+The first job on such a deployment finds that out; no later card asks again,
+and the first one does not ask for "final details" it knows cannot come.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from sutro_widget import JobStatusWidget
+from sutro_widget.polling.poller import Poller
+from sutro_widget.simulator import Simulator
+from tests.helpers import make_card, wait_for
+
+MISSING = ("jobs", "stream-job-progress")  # the legacy API's 404s, by path
+
+
+def asked(sim: Simulator, job_id: str, path: str) -> int:
+    """Requests for ``/{path}/{job_id}`` (unknown to the legacy API, so by raw path)."""
+    return sum(1 for r in sim.requests if r.raw_path.split("?")[0] == f"/{path}/{job_id}")
+
+
+def test_a_deployment_without_details_or_streams_is_asked_once_not_per_card(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
+    first = make_card(sim, fresh_id("job-succeeds"), poller, v1=False)
+    assert first.wait(30) == "succeeded"
+    asked_first = {path: asked(sim, first.job_id, path) for path in MISSING}
+    assert asked_first == {"jobs": 1, "stream-job-progress": 1}, "once each, then known"
+
+    others = [make_card(sim, fresh_id("job-succeeds"), poller, v1=False) for _ in range(4)]
+    for card in others:
+        assert card.wait(30) == "succeeded"  # waiting for details that cannot come ends too
+    by_others = {path: sum(asked(sim, card.job_id, path) for card in others) for path in MISSING}
+    assert by_others == {"jobs": 0, "stream-job-progress": 0}
+
+
+def test_a_job_that_is_not_found_gets_no_details_request(sim: Simulator, poller: Poller) -> None:
+    card = make_card(sim, "no-such-job-anywhere", poller)
+    wait_for(lambda: card.state == "not-found", what="not found")
+    assert sim.request_count("no-such-job-anywhere", route="v1/jobs") == 0
+    card.close()
+
+
+def test_the_first_running_answer_is_not_followed_by_a_second_poll_a_second_later(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
+    # A card made on a running job opens its stream before it decides when to
+    # ask again, so the next status poll is the stream's safety net (13.5 s+),
+    # not the 1 s of a job nobody streams.
+    job_id = fresh_id("job-long")
+    card = JobStatusWidget(job_id, api_key=sim.api_key, base_url=sim.url_v1, poller=poller)
+    wait_for(lambda: card.status == "running", timeout=20, what="running")
+    wait_for(lambda: card.progress.get("streaming") is True, timeout=10, what="the stream")
+    polls = sim.request_count(job_id)
+    wait_for(lambda: bool(card.progress.get("rows_done")), timeout=10, what="rows")
+    threading.Event().wait(4.0)
+    assert sim.request_count(job_id) == polls, "no status poll while the stream flows"
+    card.close()
