@@ -12,9 +12,8 @@ poller thread's CPU seconds (read from ``/proc``, so the simulator's own
 threads are not counted), how many jobs were seen final, and the board's
 figures as a ratio to the cards'.
 
-Not measured here: the browser's render time of the board (Playwright). It
-needs a Jupyter server and the built frontend; see the README for why it is
-missing from this round.
+The browser's render time of the board against the cards (real JupyterLab and
+chromium through Playwright) is measured by ``benchmarks/board_render.py``.
 """
 
 from __future__ import annotations
