@@ -15,11 +15,8 @@ played by separate simulators, so requests are counted apart:
 * **widget, current API**: ``JobStatusWidget`` with default settings, on
   ``/v1`` (progress stream, details);
 * **widget, legacy API**: the same on the root path, which has no stream and
-  no details (its two details requests are answered 404, and counted);
-* **widget, current API, net 60 s**: ``streaming_interval=60``, what the
-  stream watchdog of notes/perf-poller-changes.md makes safe (without it a
-  stream left open after the end could hide the end for up to 66 s).
-
+  no details (answered 404 and counted: the first job finds that out, the
+  others do not ask);
 Every simulator runs on the wall clock (``clock=time.time``), so a job's end
 is its first request's time plus its script's length; a way's delay is from
 there to when it saw the end (the SDK: its wait returned; the widget: its
@@ -44,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sutro_widget import JobStatusWidget, PollPolicy
+from sutro_widget import JobStatusWidget
 from sutro_widget.simulator import Simulator, Step
 
 HERE = Path(__file__).resolve().parent
@@ -150,7 +147,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ids = [f"bench-{uuid.uuid4().hex[:6]}-{i}" for i in range(args.jobs)]
     job_shapes = shapes(args.jobs, args, rng)
     lengths = {j: sum(s) for j, s in zip(ids, job_shapes, strict=True)}
-    sims = [Simulator(clock=time.time) for _ in range(4)]
+    sims = [Simulator(clock=time.time) for _ in range(3)]
     for sim in sims:
         sim.start()
         register(sim, ids, job_shapes)
@@ -158,9 +155,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         Way("sdk", sims[0]),
         Way("widget, current API", sims[1]),
         Way("widget, legacy API", sims[2]),
-        Way("widget, current API, net 60 s", sims[3]),
     ]
-    quiet = PollPolicy(streaming_interval=60.0)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "sdk.jsonl"
         env = {
@@ -176,15 +171,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             stderr=subprocess.DEVNULL,
         )
         cards = []
-        for way, base, policy in (
-            (ways[1], sims[1].url_v1, None),
-            (ways[2], sims[2].url, None),
-            (ways[3], sims[3].url_v1, quiet),
-        ):
+        for way, base in ((ways[1], sims[1].url_v1), (ways[2], sims[2].url)):
             for job_id in ids:
-                card = JobStatusWidget(
-                    job_id, api_key=way.sim.api_key, base_url=base, policy=policy
-                )
+                card = JobStatusWidget(job_id, api_key=way.sim.api_key, base_url=base)
                 card.on_complete(lambda _s, w=way, j=job_id: w.seen_at.__setitem__(j, time.time()))
                 cards.append(card)
         most_threads = threading.active_count()
@@ -227,7 +216,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for name in rows:
         if name != "sdk":
             rows[name] |= {
-                "threads": "1 poller for all 3 widget ways",
+                "threads": "1 poller for both widget ways",
                 "cpu_s": round(widget_cpu, 2),
             }
     for sim in sims:

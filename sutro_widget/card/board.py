@@ -94,6 +94,7 @@ class JobBoard(HostWidget):
         self._ready = True
         for job_id in ids:
             self.add(job_id)
+        self._flush()  # every row at once ("connecting"), not after the first answers
 
     # -- public API ----------------------------------------------------------------
 

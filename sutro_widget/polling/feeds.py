@@ -24,6 +24,7 @@ import httpx
 from ..api.client import SutroClient
 from ..api.shapes import StatusReport
 from ..errors import SutroError
+from .details_support import DetailsSupport
 from .policy import JobHint, PollPolicy
 from .poller import Poller
 from .progress import ProgressTracker
@@ -57,11 +58,11 @@ class JobFeed:
         client: SutroClient,
         job_id: str,
         policy: PollPolicy,
-        without_details: dict[str, SutroError] | None = None,
+        support: DetailsSupport | None = None,
     ):
         self.job_id = job_id
-        #: Base URL -> the 404 that showed it has no details endpoint (shared per poller).
-        self._without_details = {} if without_details is None else without_details
+        #: Which deployments have a details endpoint (shared by every feed of a poller).
+        self._support = DetailsSupport() if support is None else support
         self._poller = poller
         self._client = client
         self._policy = policy
@@ -73,8 +74,6 @@ class JobFeed:
         self._progress: dict[str, Any] = {}
         self._details: tuple[DetailsResult, bool] | None = None
         self._details_asked = False
-        self._details_missing: SutroError | None = None
-        self._exists = False
 
     @property
     def active(self) -> bool:
@@ -127,9 +126,6 @@ class JobFeed:
                 self._watch = None
             views = list(self._views)
             answered = isinstance(result, StatusReport)
-            if answered and not self._exists:
-                self._exists = True
-                self._learn_no_details()
         for view in views:
             deliver(view.on_poll_result, result, still_polling=still_polling)
         was_final = before is not None and isinstance(before[0], StatusReport)
@@ -176,20 +172,20 @@ class JobFeed:
     # -- details ------------------------------------------------------------------
 
     def _fetch_details(self, *, final: bool) -> None:
+        """Ask for details (once the job's status answered), unless the deployment has none."""
         self._details_asked = True
-        job_id, client = self.job_id, self._client
-        missing = self._without_details.get(client.base_url)
+        job_id, client, support = self.job_id, self._client, self._support
+        missing = support.missing(client.base_url)
         if missing is not None:  # this deployment has none: say so without asking
             self._on_details(missing, final=final)
             return
 
         async def fetch(http: httpx.AsyncClient) -> DetailsResult | None:
-            missing = self._without_details.get(client.base_url)
-            if missing is not None:  # learnt while this one waited behind status polls
-                return missing
             if not self._views:
                 return None  # nobody is left to show them
-            return await client.fetch_details_async(job_id, http)
+            return await support.fetch(
+                client.base_url, lambda: client.fetch_details_async(job_id, http)
+            )
 
         def done(result: DetailsResult | None) -> None:
             if result is not None:
@@ -205,18 +201,10 @@ class JobFeed:
                     self._tracker.rows_total = rows
                     if self._progress:
                         self._progress = {**self._progress, "rows_total": rows}
-            elif result.status_code == 404:
-                self._details_missing = result
-                self._learn_no_details()
             self._details = (result, final)
             views = list(self._views)
         for view in views:
             deliver(view.on_details, result, final=final)
-
-    def _learn_no_details(self) -> None:
-        """Details answered 404 for a job whose status answered: the deployment has none."""
-        if self._exists and self._details_missing is not None:
-            self._without_details.setdefault(self._client.base_url, self._details_missing)
 
 
 def _running_for(details: object) -> float | None:
@@ -242,7 +230,7 @@ class Feeds:
         self._feeds: weakref.WeakValueDictionary[tuple[object, ...], JobFeed] = (
             weakref.WeakValueDictionary()
         )
-        self._without_details: dict[str, SutroError] = {}
+        self._details_support = DetailsSupport()
 
     def feed(self, client: SutroClient, job_id: str, policy: PollPolicy) -> JobFeed:
         """The feed for this job, made on first use; keep a reference while following."""
@@ -250,7 +238,7 @@ class Feeds:
         with self._lock:
             feed = self._feeds.get(key)
             if feed is None:
-                feed = JobFeed(self._poller, client, job_id, policy, self._without_details)
+                feed = JobFeed(self._poller, client, job_id, policy, self._details_support)
                 self._feeds[key] = feed
             return feed
 

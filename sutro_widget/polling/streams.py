@@ -67,12 +67,15 @@ class StreamState:
 class ProgressStreams:
     """Opens, feeds, throttles and closes the progress streams of watched jobs."""
 
-    def __init__(self, clock: Clock, check_now: Callable[[Watch], None]) -> None:
+    def __init__(
+        self, clock: Clock, check_now: Callable[[Watch], None], unsupported: set[str]
+    ) -> None:
         self._clock = clock
         self._check_now = check_now
         self._states: dict[Watch, StreamState] = {}
-        #: Base URLs that answered "no such endpoint": no stream is tried there again.
-        self._unsupported: set[str] = set()
+        #: Base URLs that answered "no such endpoint": no stream is tried there again
+        #: (the poller's, so it outlives this loop).
+        self._unsupported = unsupported
         self._reading = 0
 
     def follow(self, watch: Watch, report: StatusReport) -> None:

@@ -7,10 +7,8 @@ and the first one does not ask for "final details" it knows cannot come.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
-from sutro_widget import JobStatusWidget
 from sutro_widget.polling.poller import Poller
 from sutro_widget.simulator import Simulator
 from tests.helpers import make_card, wait_for
@@ -42,21 +40,4 @@ def test_a_job_that_is_not_found_gets_no_details_request(sim: Simulator, poller:
     card = make_card(sim, "no-such-job-anywhere", poller)
     wait_for(lambda: card.state == "not-found", what="not found")
     assert sim.request_count("no-such-job-anywhere", route="v1/jobs") == 0
-    card.close()
-
-
-def test_the_first_running_answer_is_not_followed_by_a_second_poll_a_second_later(
-    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
-) -> None:
-    # A card made on a running job opens its stream before it decides when to
-    # ask again, so the next status poll is the stream's safety net (13.5 s+),
-    # not the 1 s of a job nobody streams.
-    job_id = fresh_id("job-long")
-    card = JobStatusWidget(job_id, api_key=sim.api_key, base_url=sim.url_v1, poller=poller)
-    wait_for(lambda: card.status == "running", timeout=20, what="running")
-    wait_for(lambda: card.progress.get("streaming") is True, timeout=10, what="the stream")
-    polls = sim.request_count(job_id)
-    wait_for(lambda: bool(card.progress.get("rows_done")), timeout=10, what="rows")
-    threading.Event().wait(4.0)
-    assert sim.request_count(job_id) == polls, "no status poll while the stream flows"
     card.close()
