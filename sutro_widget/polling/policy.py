@@ -33,15 +33,12 @@ The peer to beat is the SDK's ``await_job_completion``: a request every 5 s
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..api.limits import MAX_RETRY_AFTER
 from ..api.shapes import JobStatus, StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
-
-#: Uniform floats in [0, 1): ``random.random``, or a fixed function in tests.
-Random = Callable[[], float]
+from .backoff import Random, backoff
 
 #: Statuses in which a job cannot succeed yet: polled at the slow waiting pace.
 WAITING = frozenset({JobStatus.PENDING, JobStatus.SUBMITTED, JobStatus.QUEUED, JobStatus.STARTING})
@@ -93,18 +90,6 @@ class Decision:
     delay: float | None
 
 
-def backoff(failures: int, initial: float, maximum: float, rand: Random = random.random) -> float:
-    """Seconds to wait after ``failures`` failures in a row: doubling, capped, jittered.
-
-    "Equal jitter": between half and all of ``initial * 2**(failures-1)``
-    (capped at ``maximum``), so many clients that failed together spread
-    out, and no retry ever comes at once. The one backoff of the package:
-    status polls and progress-stream reconnects both use it.
-    """
-    ceiling = min(maximum, initial * 2 ** max(0, failures - 1))
-    return float(ceiling / 2 + rand() * ceiling / 2)
-
-
 @dataclass(frozen=True)
 class PollPolicy:
     """How often to poll; every number is in seconds and can be configured.
@@ -132,6 +117,9 @@ class PollPolicy:
     #: Requests paid in advance for the card's others (details, the first stream
     #: request). 0 by default, so a card on a queued job re-checks within 5 s.
     reserved: float = 0.0
+    #: Saved requests never spent on shorter gaps: the card's others (details, a
+    #: 404 showing the deployment has none), so the total stays under the SDK's.
+    budget_margin: float = 1.0
     error_initial: float = 2.0
     error_max: float = 120.0
     #: The backoff cap for a server that does not answer at all (refused, timed
@@ -202,8 +190,11 @@ class PollPolicy:
         if status in WAITING:
             grown = min(self.max_interval, state.interval * self.growth)
             interval = self.initial_interval if changed else grown
-            delay = max(interval, min(self._token_wait(state), self.max_interval)) * spread
-            return self._schedule(replace(state, interval=interval, running_since=None), delay)
+            # Growth goes on from what was really waited (the budget's 5 s, not 1 s):
+            # a job that cannot end yet settles at 15 s within three polls.
+            interval = max(interval, min(self._token_wait(state), self.max_interval))
+            waiting = replace(state, interval=interval, running_since=None)
+            return self._schedule(waiting, interval * spread)
         if state.running_since is None:
             state = replace(state, running_since=state.age)
         if streaming:
@@ -275,7 +266,7 @@ class PollPolicy:
         known = hint.running_for if hint is not None else None
         running_for = known if known is not None else state.age - (state.running_since or 0.0)
         horizon = max(self.horizon_min, running_for)
-        spare = max(0.0, state.credit)
+        spare = max(0.0, state.credit - self.budget_margin)
         rate = 1 / self.pace + spare / horizon
         return max(self.initial_interval, 1 / rate)
 

@@ -35,7 +35,7 @@ from .forks import reset_after_fork
 from .policy import JobHint, PollPolicy
 from .requests import Submitted, Work, ask_in_turn, deliver, run_in_turn
 from .slots import URGENT, OriginSlots
-from .streams import ProgressStreams
+from .streams import ProgressStreams, with_fresh_stream
 from .threads import POLLER_THREAD_NAME, signal_loop
 from .watch import JobListener, Watch, hint_of
 
@@ -266,10 +266,11 @@ class Poller:
         if result is None or listener is None:  # dropped while it waited for a slot
             self.unwatch(watch)  # (in_flight stays: it is never due again)
             return
-        streams = self._streams
-        if isinstance(result, StatusReport) and streams and watch.active and not watch.once:
-            streams.follow(watch, result)  # first, so the policy knows a stream is open
-        still_polling = self._reschedule(watch, result, hint_of(listener))
+        streams, hint = self._streams, hint_of(listener)
+        may_stream = isinstance(result, StatusReport) and watch.active and not watch.once
+        if streams and may_stream and streams.follow(watch, result):  # type: ignore[arg-type]
+            hint = with_fresh_stream(hint)  # first, so the policy knows a stream is open
+        still_polling = self._reschedule(watch, result, hint)
         if still_polling is not None:
             deliver(listener.on_poll_result, result, still_polling=still_polling)
         wake.set()

@@ -20,15 +20,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..api.limits import STREAM_POOL_LIMITS
 from ..api.shapes import JobStatus, StatusReport
 from ..api.transport import pooled_client
 from ..errors import SutroError
+from .backoff import backoff
 from .clock import Clock
-from .policy import backoff
+from .policy import JobHint
 from .watch import Watch
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,11 @@ class ProgressStreams:
         self._unsupported = unsupported
         self._reading = 0
 
-    def follow(self, watch: Watch, report: StatusReport) -> None:
-        """After a status answer: open the job's stream if it runs, close it if not."""
+    def follow(self, watch: Watch, report: StatusReport) -> bool:
+        """After a status answer: open the job's stream if it runs, close it if not.
+
+        ``True`` when a stream was opened just now.
+        """
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live
         supported = not state.unsupported and watch.client.base_url not in self._unsupported
@@ -88,10 +92,12 @@ class ProgressStreams:
             self._cancel(state)
             if not running:
                 state.failures = 0
-            return
+            return False
         open_already = state.task is not None and not state.task.done()
-        if not open_already and self._clock.monotonic() >= state.retry_at:
-            state.task = asyncio.create_task(self._read(watch, state))
+        if open_already or self._clock.monotonic() < state.retry_at:
+            return False
+        state.task = asyncio.create_task(self._read(watch, state))
+        return True
 
     def prune(self, live: set[Watch]) -> None:
         """Close the streams of jobs that are no longer watched."""
@@ -229,3 +235,15 @@ class _Batch:
             listener.on_progress(updates, streaming=streaming)
         except Exception:  # a listener's bug must not end the stream
             log.exception("sutro-widget progress listener failed")
+
+
+def with_fresh_stream(hint: JobHint | None) -> JobHint:
+    """The hint for a poll that just opened a stream: as good as fresh rows.
+
+    The stall watchdog asks for a status if no row comes within
+    :data:`STALL_SECONDS`, so the policy need not keep its short safety net
+    for a stream that has not spoken yet.
+    """
+    if hint is not None and hint.progress_age is not None:
+        return hint
+    return replace(hint or JobHint(), progress_age=0.0)

@@ -56,6 +56,24 @@ def test_never_more_requests_and_never_a_longer_gap_than_the_sdk(
     del polls
 
 
+@pytest.mark.parametrize("running", [90, 600, 3600])
+@pytest.mark.parametrize("queued", [10, 20, 60, 300])
+def test_a_job_that_waited_leaves_a_request_for_the_cards_others(
+    queued: float, running: float
+) -> None:
+    # While a job cannot end, polls settle at 15 s within three polls, and the
+    # policy keeps one saved request unspent: a details fetch, or the one 404
+    # that shows a deployment has none, still leaves the card under the SDK.
+    _, _, count = follow(PollPolicy(), queued, running)
+    assert count + 1 <= sdk_requests(queued + running)
+
+
+def test_a_waiting_job_settles_at_15s_within_three_polls() -> None:
+    polls, _, _ = follow(PollPolicy(jitter=0), queued=120, running=60)
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
+    assert gaps[:4] == pytest.approx([5.0, 7.5, 11.25, 15.0])
+
+
 def test_waiting_saves_requests_that_running_spends_sooner_than_5s() -> None:
     _, gaps, _ = follow(PollPolicy(), queued=300, running=600)
     assert min(gaps) < 5.0  # the credit saved while queued buys shorter gaps
