@@ -11,26 +11,82 @@ Where things live: :mod:`~sutro_widget.api` (HTTP and the API's shapes),
 :mod:`~sutro_widget.card` (what a card shows, and the widget).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .api.client import SutroClient
-from .api.shapes import JobStatus, StatusReport
-from .card.board import JobBoard
-from .card.widget import JobStatusWidget
-from .errors import (
-    AuthenticationError,
-    ConfigurationError,
-    ConflictError,
-    HostError,
-    InsecureURLError,
-    JobNotFoundError,
-    NetworkError,
-    ProtocolError,
-    RateLimitedError,
-    ServerError,
-    SutroError,
-)
-from .magics import load_ipython_extension as load_ipython_extension
-from .polling.policy import PollPolicy
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers and readers
+    from .api.client import SutroClient
+    from .api.shapes import JobStatus, StatusReport
+    from .card.board import JobBoard
+    from .card.widget import JobStatusWidget
+    from .errors import (
+        AuthenticationError,
+        ConfigurationError,
+        ConflictError,
+        HostError,
+        InsecureURLError,
+        JobNotFoundError,
+        NetworkError,
+        ProtocolError,
+        RateLimitedError,
+        ServerError,
+        SutroError,
+    )
+    from .polling.policy import PollPolicy
+
+#: Where each public name lives. ``import sutro_widget`` loads none of them:
+#: a notebook that only imports the package (or ``%load_ext`` it) does not pay
+#: for the widget, the HTTP stack and the poller until it uses them.
+_LAZY = {
+    "SutroClient": ".api.client",
+    "JobStatus": ".api.shapes",
+    "StatusReport": ".api.shapes",
+    "JobBoard": ".card.board",
+    "JobStatusWidget": ".card.widget",
+    "PollPolicy": ".polling.policy",
+    **dict.fromkeys(
+        [
+            "AuthenticationError",
+            "ConfigurationError",
+            "ConflictError",
+            "HostError",
+            "InsecureURLError",
+            "JobNotFoundError",
+            "NetworkError",
+            "ProtocolError",
+            "RateLimitedError",
+            "ServerError",
+            "SutroError",
+        ],
+        ".errors",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use (PEP 562); later uses find it in the module."""
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext sutro_widget``: register ``%sutro_job`` and ``%sutro_jobs``."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
 
 __all__ = [
     "AuthenticationError",

@@ -60,7 +60,7 @@ class Poller:
         self._calls: list[Submitted] = []
         self._calls_running = 0
         self._streams: ProgressStreams | None = None
-        self._no_streams: set[str] = set()  # deployments without the endpoint
+        self._stream_refusals: dict[str, set[str]] = {}  # deployments without the endpoint
         reset_after_fork(self)
 
     # -- called from any thread ----------------------------------------------------
@@ -202,7 +202,7 @@ class Poller:
             self._wake_event = wake
         tasks: set[asyncio.Task[None]] = set()
         slots = OriginSlots(IN_FLIGHT_PER_ORIGIN)
-        streams = ProgressStreams(self.clock, self.poll_now, self._no_streams)
+        streams = ProgressStreams(self.clock, self.poll_now, self._stream_refusals)
         self._streams = streams
         async with pooled_client(ORIGIN_POOL_LIMITS) as http:
             try:

@@ -12,7 +12,7 @@ for :data:`STALL_SECONDS` (a stream left open after the end) it is checked
 too, once per stall, which is what lets status polls under a flowing stream
 be rare. When a stream breaks, polling carries on and the stream is reopened
 with backoff. A deployment without the endpoint (the legacy API, which
-answers 404) is not asked again for any job.
+answers 404) is not asked again for any job once two jobs' streams were refused.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ RECONNECT_MAX = 30.0
 #: A stream that ends sooner than this without the job finishing counts as broken,
 #: so a server that closes streams at once cannot make us reconnect in a loop.
 MIN_HEALTHY_SECONDS = 2.0
+#: Jobs whose stream a deployment refused (404/405/501) before none is tried there.
+REFUSALS_PER_DEPLOYMENT = 2
 #: Rows unchanged this long (heartbeats or silence) ask for a status check, once per stall.
 STALL_SECONDS = 10.0
 
@@ -69,14 +71,15 @@ class ProgressStreams:
     """Opens, feeds, throttles and closes the progress streams of watched jobs."""
 
     def __init__(
-        self, clock: Clock, check_now: Callable[[Watch], None], unsupported: set[str]
+        self, clock: Clock, check_now: Callable[[Watch], None], refusals: dict[str, set[str]]
     ) -> None:
         self._clock = clock
         self._check_now = check_now
         self._states: dict[Watch, StreamState] = {}
-        #: Base URLs that answered "no such endpoint": no stream is tried there again
-        #: (the poller's, so it outlives this loop).
-        self._unsupported = unsupported
+        #: Base URL -> jobs whose stream it answered "no such endpoint"; from
+        #: :data:`REFUSALS_PER_DEPLOYMENT` jobs on, no stream is tried there again
+        #: (one job's 404 could be that job's). The poller's, so it outlives this loop.
+        self._refusals = refusals
         self._reading = 0
 
     def follow(self, watch: Watch, report: StatusReport) -> bool:
@@ -86,7 +89,8 @@ class ProgressStreams:
         """
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live
-        supported = not state.unsupported and watch.client.base_url not in self._unsupported
+        refused = len(self._refusals.get(watch.client.base_url, ()))
+        supported = not state.unsupported and refused < REFUSALS_PER_DEPLOYMENT
         wants = running and supported
         if not wants:
             self._cancel(state)
@@ -146,7 +150,7 @@ class ProgressStreams:
             ended_cleanly = True
         except SutroError as error:
             if error.status_code in (404, 405, 501):
-                self._unsupported.add(watch.client.base_url)  # no such endpoint here
+                self._refusals.setdefault(watch.client.base_url, set()).add(watch.job_id)
                 state.unsupported = True
                 return  # nothing was learnt about the job: no extra status check
             state.unsupported = not error.transient  # it never will work for this job
