@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 #: A card hears about progress at most this often (a few repaints a second)...
 DELIVERY_INTERVAL = 0.25
 #: ...and all streams together deliver at most this many batches a second: 500
-#: cards cannot repaint more often than the comm budget lets them (~100
+#: cards cannot repaint more often than the comm budget lets them (80 progress
 #: messages a second in all), so folding their progress faster is wasted CPU.
-MAX_DELIVERIES_PER_SECOND = 100.0
+MAX_DELIVERIES_PER_SECOND = 50.0
 #: All streams together read their sockets at most this often: lines that
 #: arrive in between are read together, at a fraction of the CPU (a read
 #: costs about the same whatever it holds). A stream's end is seen at most
