@@ -47,6 +47,8 @@ class BoardRow:
         self._stale_after = stale_after
         self._lock = threading.RLock()
         self._changed: Changed | None = None
+        #: The last row drawn, with whether it was unfolded; ``None`` once anything changed.
+        self._drawn: tuple[bool, dict[str, Any]] | None = None
 
     def follow(self, changed: Changed) -> None:
         """Start following the job; ``changed`` hears of every change."""
@@ -68,6 +70,7 @@ class BoardRow:
         self._changed = None
         with self._lock:
             self.card = reduce(self.card, Stopped(), self._now(), stale_after=self._stale_after)
+            self._drawn = None
 
     # -- the feed's view --------------------------------------------------------------
 
@@ -114,8 +117,14 @@ class BoardRow:
     # -- the row the browser draws ------------------------------------------------------
 
     def as_row(self, *, expanded: bool) -> dict[str, Any]:
-        """The row, with the full card's fields when a view unfolded it."""
+        """The row, with the full card's fields when a view unfolded it.
+
+        Kept until the row changes: a board of 500 jobs redraws the rows of
+        the few that changed, not all of them, on every flush.
+        """
         with self._lock:
+            if self._drawn is not None and self._drawn[0] == expanded:
+                return self._drawn[1]
             card, details, progress = self.card, self.details, self.progress
             row: dict[str, Any] = {
                 "job_id": self.job_id,
@@ -142,7 +151,9 @@ class BoardRow:
             }
             for name, field in _TIME_FIELDS.items():
                 row[name] = _epoch_ms(details.get(field))
-        return sendable(row)  # type: ignore[no-any-return]
+            drawn: dict[str, Any] = sendable(row)
+            self._drawn = (expanded, drawn)
+        return drawn
 
     # -- internals --------------------------------------------------------------------
 
@@ -152,6 +163,7 @@ class BoardRow:
             if event is not None:
                 self.card = reduce(before, event, self._now(), stale_after=self._stale_after)
             after = self.card
+            self._drawn = None
         changed = self._changed
         if changed is not None:
             news = after.state != before.state or after.error != before.error

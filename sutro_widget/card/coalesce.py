@@ -3,7 +3,8 @@
 A board of 500 running jobs changes hundreds of times a second; the browser
 needs a few repaints a second, and Jupyter drops output past its IOPub rate
 limit. A :class:`Coalescer` marks "something changed" and flushes once per
-interval (latest wins); an urgent change flushes now. The delay runs on the
+interval (latest wins); an urgent change flushes now, or within
+:data:`URGENT_GAP_SECONDS` of the last flush. The delay runs on the
 poller's loop, so no thread is made for it.
 """
 
@@ -17,10 +18,13 @@ from ..polling.poller import Poller
 
 #: The default pause between two flushes of non-urgent changes.
 FLUSH_SECONDS = 0.5
+#: Urgent changes (final states, errors) go out at once, but at most this
+#: often: 500 jobs ending together are a few flushes of their rows, not 500.
+URGENT_GAP_SECONDS = 0.1
 
 
 class Coalescer:
-    """Calls ``flush`` at most once per ``interval``, or at once for urgent changes."""
+    """Calls ``flush`` at most once per ``interval``, and within URGENT_GAP for urgent changes."""
 
     def __init__(
         self, poller: Poller, flush: Callable[[], None], interval: float = FLUSH_SECONDS
@@ -29,21 +33,31 @@ class Coalescer:
         self._flush = flush
         self._interval = interval
         self._lock = threading.Lock()
-        self._scheduled = False
+        self._due: float | None = None  # when the scheduled flush is due
+        self._flushed_at = float("-inf")
 
     def mark(self, *, urgent: bool = False) -> None:
-        """Something changed; flush now when ``urgent``, else within ``interval``."""
-        if urgent:
+        """Something changed; flush now when ``urgent`` (unless one just went), else soon."""
+        now = self._poller.clock.monotonic()
+        gap = URGENT_GAP_SECONDS
+        due = max(now, self._flushed_at + gap) if urgent else now + self._interval
+        with self._lock:
+            if self._due is not None and self._due <= due:
+                return  # a flush at least as early is already on its way
+            flush_now = due <= now
+            if flush_now:
+                self._due, self._flushed_at = None, now
+            else:
+                self._due = due
+        if flush_now:
             self._flush()
             return
-        with self._lock:
-            if self._scheduled:
-                return
-            self._scheduled = True
-        interval = self._interval
-        self._poller.submit(lambda _http: asyncio.sleep(interval), self._fire)
+        wait = due - now
+        self._poller.submit(lambda _http: asyncio.sleep(wait), lambda _r: self._fire(due))
 
-    def _fire(self, _result: object) -> None:
+    def _fire(self, due: float) -> None:
         with self._lock:
-            self._scheduled = False
+            if self._due != due:
+                return  # an earlier flush went, or a later one replaced this one
+            self._due, self._flushed_at = None, self._poller.clock.monotonic()
         self._flush()
