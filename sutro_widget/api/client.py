@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -186,7 +186,7 @@ class SutroClient:
         return read_job_list_answer(*await self._send_async(request, http, "list-jobs"))
 
     async def stream_progress_async(
-        self, job_id: str, http: httpx.AsyncClient, *, pace: Callable[[], float] | None = None
+        self, job_id: str, http: httpx.AsyncClient
     ) -> AsyncIterator[dict[str, Any]]:
         """Yield each update of ``job_id``'s progress stream until the server ends it.
 
@@ -195,15 +195,13 @@ class SutroClient:
         :data:`~sutro_widget.api.limits.STREAM_LINE_DEADLINE` seconds, else it
         is a :class:`NetworkError`; a line that is not a JSON object is
         skipped, an over-long one (even unfinished) is a :class:`ProtocolError`.
-        ``pace``: see :func:`~sutro_widget.api.sending.stream_lines`.
         """
         request = self.build_request("stream-job-progress", job_id, timeout=STREAM_TIMEOUT)
         with self._in_flight.hold(job_id, self._host):
             response = await self._open_stream(request, http, job_id)
             try:
                 gap = limits.STREAM_LINE_DEADLINE
-                lines = stream_lines(response, host=self._host, gap=gap, pace=pace)
-                async for line in lines:
+                async for line in stream_lines(response, host=self._host, gap=gap):
                     update = parse_progress_line(line)
                     if update is not None:
                         yield update

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -72,26 +72,16 @@ async def read_body(response: httpx.Response) -> bytes:
     return cap.body()
 
 
-#: Chunks read within this long after a rest were already buffered: no second rest.
-_BACKLOG_SECONDS = 0.01
-
-
-async def stream_lines(
-    response: httpx.Response, *, host: str, gap: float, pace: Callable[[], float] | None = None
-) -> AsyncIterator[str]:
+async def stream_lines(response: httpx.Response, *, host: str, gap: float) -> AsyncIterator[str]:
     """Yield each line of a streamed response; each must complete within ``gap`` seconds.
 
     A partial line over the cap is a :class:`ProtocolError` the moment it
     passes it (see :class:`~sutro_widget.api.decoding.LineSplitter`).
-    ``pace()``: seconds to leave the socket alone after each chunk, so that
-    with hundreds of streams lines are read many at a time (each read costs
-    the same whatever it holds); the kernel keeps what arrives meanwhile.
     """
     splitter = LineSplitter(response.headers.get("content-encoding"))
     raw_chunks = response.aiter_raw()
     loop = asyncio.get_running_loop()
     line_due = loop.time() + gap
-    rested_at = float("-inf")
     while True:
         try:
             async with asyncio.timeout_at(line_due):
@@ -106,13 +96,6 @@ async def stream_lines(
         for line in splitter.feed(raw):
             line_due = loop.time() + gap
             yield line
-        wait = pace() if pace is not None else 0.0
-        if wait > 0 and loop.time() - rested_at > _BACKLOG_SECONDS:
-            # This chunk came from the socket, not from what the last read left:
-            # rest, and let the next ones gather. (Chunks of one read follow at once.)
-            await asyncio.sleep(wait)
-            rested_at = loop.time()
-            line_due = max(line_due, rested_at + gap)
     last = splitter.rest()
     if last is not None:
         yield last

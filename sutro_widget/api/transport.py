@@ -24,6 +24,7 @@ import urllib.request
 import httpx
 
 from .limits import ORIGIN_POOL_LIMITS
+from .paced import Pace, pace_reads
 
 Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -73,11 +74,19 @@ def tls_context() -> ssl.SSLContext:
         return context
 
 
-def transport_for(origin: Origin, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-    """A pool for one origin: direct for ``http``, via the environment's proxy for ``https``."""
+def transport_for(
+    origin: Origin, limits: httpx.Limits, pace: Pace | None = None
+) -> httpx.AsyncHTTPTransport:
+    """A pool for one origin: direct for ``http``, via the environment's proxy for ``https``.
+
+    ``pace``: its connections' reads are paced (:mod:`~sutro_widget.api.paced`).
+    """
     scheme, host, _ = origin
     proxy = https_proxy_for(host) if scheme == "https" else None
-    return httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, verify=tls_context())
+    transport = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy, verify=tls_context())
+    if pace is not None:
+        pace_reads(transport, pace)
+    return transport
 
 
 class OriginPools(httpx.AsyncBaseTransport):
@@ -88,8 +97,9 @@ class OriginPools(httpx.AsyncBaseTransport):
     deployment, and each deployment still gets ``limits`` of its own.
     """
 
-    def __init__(self, limits: httpx.Limits = ORIGIN_POOL_LIMITS) -> None:
+    def __init__(self, limits: httpx.Limits = ORIGIN_POOL_LIMITS, pace: Pace | None = None) -> None:
         self._limits = limits
+        self._pace = pace
         self._pools: dict[Origin, httpx.AsyncHTTPTransport] = {}
         tls_context()  # built now, not in the middle of the first request
 
@@ -98,7 +108,7 @@ class OriginPools(httpx.AsyncBaseTransport):
         origin = origin_of(request.url)
         pool = self._pools.get(origin)
         if pool is None:
-            pool = self._pools[origin] = transport_for(origin, self._limits)
+            pool = self._pools[origin] = transport_for(origin, self._limits, self._pace)
         return await pool.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -108,11 +118,14 @@ class OriginPools(httpx.AsyncBaseTransport):
             await pool.aclose()
 
 
-def pooled_client(limits: httpx.Limits = ORIGIN_POOL_LIMITS) -> httpx.AsyncClient:
+def pooled_client(
+    limits: httpx.Limits = ORIGIN_POOL_LIMITS, pace: Pace | None = None
+) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` with a pool per origin, no redirects, no env proxies for http.
 
     ``trust_env=False`` on the client because :class:`OriginPools` alone
     decides about proxies (httpx would otherwise route ``http://localhost``
     through ``HTTP_PROXY``).
     """
-    return httpx.AsyncClient(transport=OriginPools(limits), follow_redirects=False, trust_env=False)
+    pools = OriginPools(limits, pace)
+    return httpx.AsyncClient(transport=pools, follow_redirects=False, trust_env=False)

@@ -141,11 +141,8 @@ class ProgressStreams:
         ended_cleanly = False
         self._reading += 1
         try:
-            async with pooled_client(STREAM_POOL_LIMITS) as http:
-                updates = watch.client.stream_progress_async(
-                    watch.job_id, http, pace=self.read_pace
-                )
-                async for update in updates:
+            async with pooled_client(STREAM_POOL_LIMITS, pace=self.read_pace) as http:
+                async for update in watch.client.stream_progress_async(watch.job_id, http):
                     batch.add(update)
             ended_cleanly = True
         except SutroError as error:
