@@ -1,7 +1,7 @@
 """Where the poller thread spends its time with many cards: a stack sampler, no extra tools.
 
     python benchmarks/poller_profile.py --cards 300 --seconds 25
-    python benchmarks/poller_profile.py --cards 500 --skip 28 --seconds 15   # steady state
+    python benchmarks/poller_profile.py --cards 500 --after 28 --seconds 15   # steady state
 
 Creates the cards (current API, ``job-succeeds-*`` jobs, simulator in its own
 process), then every 10 ms reads the poller thread's stack
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=25.0)
     parser.add_argument("--time-scale", type=float, default=6.0)
-    parser.add_argument("--skip", type=float, default=0.0, help="seconds before sampling")
+    parser.add_argument("--after", type=float, default=0.0, help="seconds before sampling")
     args = parser.parse_args()
     count_comm_messages()
     from sutro_widget import JobStatusWidget
@@ -45,7 +45,7 @@ def main() -> None:
              for i in range(args.cards)]  # fmt: skip
     on_stack: collections.Counter[str] = collections.Counter()
     leaves: collections.Counter[str] = collections.Counter()
-    time.sleep(args.skip)  # e.g. 28 s at time scale 6: every job is running
+    time.sleep(args.after)  # e.g. 28 s at time scale 6: every job is running
     end = time.monotonic() + args.seconds
     while time.monotonic() < end:
         names = {t.ident: t.name for t in threading.enumerate()}

@@ -207,6 +207,22 @@ def parse_details_body(body: bytes, *, status_code: int = 200) -> dict[str, Any]
 # -- progress-stream lines ----------------------------------------------------------
 
 
+def epoch_seconds(value: object) -> float | None:
+    """An API time (ISO 8601, ``Z`` or an offset) as epoch seconds; ``None`` when unreadable.
+
+    A time without a zone could be any zone, so it counts as unreadable.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    from datetime import datetime  # only where times are read: not at import
+
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.timestamp() if moment.tzinfo is not None else None
+
+
 def parse_progress_line(line: str) -> dict[str, Any] | None:
     """One stream line as an update dict, or ``None`` for blank or unreadable lines.
 

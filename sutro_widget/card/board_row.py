@@ -14,7 +14,7 @@ from typing import Any
 
 from ..api.client import SutroClient
 from ..api.listing import JobRow
-from ..api.shapes import StatusReport
+from ..api.shapes import StatusReport, epoch_seconds
 from ..errors import SutroError
 from ..polling.clock import Clock
 from ..polling.feeds import JobFeed
@@ -210,13 +210,6 @@ def _reason_of(value: object) -> str:
 
 
 def _epoch_ms(value: object) -> float:
-    """An ISO-8601 time as epoch ms, or 0 when absent or unreadable."""
-    if not isinstance(value, str) or not value:
-        return 0.0
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return 0.0
-    return moment.timestamp() * 1000.0 if moment.tzinfo is not None else 0.0
+    """An API time as epoch ms, or 0 when absent or unreadable."""
+    seconds = epoch_seconds(value)
+    return 0.0 if seconds is None else seconds * 1000.0

@@ -16,13 +16,12 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from datetime import datetime
 from typing import Any, Protocol
 
 import httpx
 
 from ..api.client import SutroClient
-from ..api.shapes import StatusReport
+from ..api.shapes import StatusReport, epoch_seconds
 from ..errors import SutroError
 from .details_support import DetailsSupport
 from .policy import JobHint, PollPolicy
@@ -209,16 +208,8 @@ class JobFeed:
 
 def _running_for(details: object) -> float | None:
     """Seconds since the job started running, from its details' ``datetime_started``."""
-    started = details.get("datetime_started") if isinstance(details, dict) else None
-    if not isinstance(started, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(started.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None  # a naive time could be any zone: not worth guessing
-    return max(0.0, time.time() - moment.timestamp())
+    started = epoch_seconds(details.get("datetime_started")) if isinstance(details, dict) else None
+    return None if started is None else max(0.0, time.time() - started)
 
 
 class Feeds:

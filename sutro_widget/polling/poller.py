@@ -267,9 +267,8 @@ class Poller:
             self.unwatch(watch)  # (in_flight stays: it is never due again)
             return
         streams, hint = self._streams, hint_of(listener)
-        may_stream = isinstance(result, StatusReport) and watch.active and not watch.once
-        if streams and may_stream and streams.follow(watch, result):  # type: ignore[arg-type]
-            hint = with_fresh_stream(hint)  # first, so the policy knows a stream is open
+        if isinstance(result, StatusReport) and streams and streams.follow(watch, result):
+            hint = with_fresh_stream(hint)  # followed first, so the policy knows of the stream
         still_polling = self._reschedule(watch, result, hint)
         if still_polling is not None:
             deliver(listener.on_poll_result, result, still_polling=still_polling)

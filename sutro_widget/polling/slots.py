@@ -39,11 +39,6 @@ class Slots:
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
 
-    @property
-    def waiting(self) -> int:
-        """Requests waiting for a slot (cancelled ones may still be counted)."""
-        return len(self._waiters)
-
     @asynccontextmanager
     async def held(self, priority: int = URGENT) -> AsyncIterator[None]:
         """Hold one slot for the duration of the block."""

@@ -85,10 +85,10 @@ class ProgressStreams:
     def follow(self, watch: Watch, report: StatusReport) -> bool:
         """After a status answer: open the job's stream if it runs, close it if not.
 
-        ``True`` when a stream was opened just now.
+        ``True`` when a stream was opened just now. A single refresh (``once``) never streams.
         """
         state = self._states.setdefault(watch, StreamState())
-        running = report.status is JobStatus.RUNNING and watch.live
+        running = report.status is JobStatus.RUNNING and watch.live and not watch.once
         refused = len(self._refusals.get(watch.client.base_url, ()))
         supported = not state.unsupported and refused < REFUSALS_PER_DEPLOYMENT
         wants = running and supported

@@ -20,6 +20,7 @@ from sutro_widget.simulator import Simulator
 from .harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    DARK_SETTINGS,
     FRONTENDS,
     STATIC_JS,
     Frontend,
@@ -84,6 +85,27 @@ def jupyter(
     env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
     with running_server(frontend, base, env) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def dark_lab(
+    simulator: Simulator, built_widget_js: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[JupyterServer]:
+    """A second JupyterLab, whose user settings pick JupyterLab Dark (for theme tests)."""
+    base = tmp_path_factory.mktemp("jupyter-lab-dark")
+    env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
+    with running_server("lab", base, env, lab_settings=DARK_SETTINGS) as server:
+        yield server
+
+
+@pytest.fixture
+def dark_page(browser: Browser, dark_lab: JupyterServer) -> Iterator[Page]:
+    """A fresh page on the dark Lab; its kernels are shut down afterwards."""
+    try:
+        with browser_page(browser) as new_page:
+            yield new_page
+    finally:
+        dark_lab.shutdown_kernels()
 
 
 @pytest.fixture

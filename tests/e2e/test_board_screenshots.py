@@ -13,28 +13,24 @@ JupyterLab; dark is a second Lab whose user settings pick JupyterLab Dark.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from sutro_widget.simulator import Simulator
 from sutro_widget.simulator.catalogue import FAILED_AT_ROW
 
 from .harness import (
-    DARK_SETTINGS,
     DARK_THEME,
     KERNEL_TIMEOUT_S,
     STATE_TIMEOUT_S,
     Frontend,
     JupyterServer,
-    browser_page,
     ensure_details_open,
     open_notebook,
     run_all_cells,
-    running_server,
     save_card_screenshot,
     seconds,
     wait_for,
@@ -189,25 +185,6 @@ def test_board_screenshots_light(page: Page, jupyter: JupyterServer, simulator: 
 
 
 # -- dark: a second Lab whose user settings pick JupyterLab Dark -------------------------
-
-
-@pytest.fixture(scope="module")
-def dark_lab(
-    simulator: Simulator, built_widget_js: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[JupyterServer]:
-    base = tmp_path_factory.mktemp("jupyter-lab-dark-board-shots")
-    env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
-    with running_server("lab", base, env, lab_settings=DARK_SETTINGS) as server:
-        yield server
-
-
-@pytest.fixture
-def dark_page(browser: Browser, dark_lab: JupyterServer) -> Iterator[Page]:
-    try:
-        with browser_page(browser) as page:
-            yield page
-    finally:
-        dark_lab.shutdown_kernels()
 
 
 def test_board_screenshots_dark(

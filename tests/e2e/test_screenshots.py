@@ -17,23 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from sutro_widget.simulator import FAILURE_METADATA, Fault, JobInfo, Simulator, Step
 from sutro_widget.simulator.catalogue import FAILED_AT_ROW
 
 from .harness import (
-    DARK_SETTINGS,
     DARK_THEME,
     KERNEL_TIMEOUT_S,
     Frontend,
     JupyterServer,
-    browser_page,
     card_cell,
     free_port,
     open_notebook,
     run_all_cells,
-    running_server,
     save_card_screenshot,
     seconds,
     wait_for,
@@ -362,25 +359,6 @@ def test_screenshots_light(
 
 
 # -- dark: a second Lab whose user settings pick JupyterLab Dark -------------------------
-
-
-@pytest.fixture(scope="module")
-def dark_lab(
-    simulator: Simulator, built_widget_js: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[JupyterServer]:
-    base = tmp_path_factory.mktemp("jupyter-lab-dark-shots")
-    env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
-    with running_server("lab", base, env, lab_settings=DARK_SETTINGS) as server:
-        yield server
-
-
-@pytest.fixture
-def dark_page(browser: Browser, dark_lab: JupyterServer) -> Iterator[Page]:
-    try:
-        with browser_page(browser) as page:
-            yield page
-    finally:
-        dark_lab.shutdown_kernels()
 
 
 def test_screenshots_dark(

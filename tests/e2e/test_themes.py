@@ -12,24 +12,21 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from sutro_widget.simulator import FAILURE_METADATA, Simulator, Step
 
 from .harness import (
+    DARK_THEME,
     KERNEL_TIMEOUT_S,
     Frontend,
     JupyterServer,
-    browser_page,
     ensure_details_open,
     open_notebook,
     run_all_cells,
-    running_server,
     save_card_screenshot,
     seconds,
     wait_for,
@@ -39,11 +36,6 @@ from .harness import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-DARK_THEME = "JupyterLab Dark"
-DARK_SETTINGS: dict[str, dict[str, object]] = {
-    "@jupyterlab/apputils-extension/themes": {"theme": DARK_THEME},
-}
 
 #: The least contrast a status word may have against the card's background. 3:1
 #: is WCAG's floor for large text; the word is 15px bold, which WCAG does not count
@@ -245,27 +237,6 @@ def test_final_status_words_keep_contrast_in_light_lab(
 
 
 # -- the dark theme, on a second Lab server whose settings choose it ---------------------
-
-
-@pytest.fixture(scope="module")
-def dark_lab(
-    simulator: Simulator, built_widget_js: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[JupyterServer]:
-    """A JupyterLab whose user settings pick JupyterLab Dark."""
-    base = tmp_path_factory.mktemp("jupyter-lab-dark")
-    env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
-    with running_server("lab", base, env, lab_settings=DARK_SETTINGS) as server:
-        yield server
-
-
-@pytest.fixture
-def dark_page(browser: Browser, dark_lab: JupyterServer) -> Iterator[Page]:
-    """A fresh page on the dark Lab; its kernels are shut down afterwards."""
-    try:
-        with browser_page(browser) as page:
-            yield page
-    finally:
-        dark_lab.shutdown_kernels()
 
 
 def test_card_follows_lab_dark_theme(
