@@ -40,20 +40,24 @@ export function jobFinishMs(details: Record<string, unknown>, finishedAt: number
 export interface Stops {
   finished_at: number;
   last_checked_at: number;
+  /** Where a stopped card's clock stands (absent or 0: at the last answer). */
+  stopped_at?: number;
   history: HistoryEntry[];
 }
 
 /**
  * Where the card's clock stops, or null while the state is live and time
  * runs with the browser clock. A final job stops where the card saw it
- * finish; stale, stopped, unreachable (any state that is not live) stop at
- * the last good answer, so nothing keeps counting on facts that are old.
+ * finish; a stopped card where the user stopped it (Python says where);
+ * stale, unreachable (any other state that is not live) stop at the last
+ * good answer, so nothing keeps counting on facts that are old.
  */
 export function frozenAt(state: string, stops: Stops): number | null {
   if (isLive(state)) return null;
   const lastSeen = stops.history[stops.history.length - 1]?.at ?? null;
   const lastChecked = positive(stops.last_checked_at);
   if (isFinal(state)) return positive(stops.finished_at) ?? lastChecked ?? lastSeen;
+  if (state === "stopped") return positive(stops.stopped_at ?? 0) ?? lastChecked ?? lastSeen;
   return lastChecked ?? lastSeen;
 }
 

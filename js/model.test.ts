@@ -85,6 +85,7 @@ describe("the Traits interface as the Python contract test reads it", () => {
       state: "string",
       polling: "boolean",
       last_checked_at: "number",
+      stopped_at: "number",
       metadata: "Record<string, unknown>",
       history: "HistoryEntry[]",
       compact: "boolean",
@@ -109,6 +110,7 @@ describe("readTrait", () => {
       started_at: 0,
       finished_at: 0,
       last_checked_at: 0,
+      stopped_at: 0,
     });
   });
   it("never reads Python's default for a missing trait (an unsynced card is not 'connecting' by accident)", () => {

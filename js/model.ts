@@ -63,6 +63,7 @@ export interface Traits {
   started_at: number; // epoch ms the card was created
   finished_at: number; // epoch ms the card first saw a final status; 0 until then
   last_checked_at: number; // epoch ms of the last good answer
+  stopped_at: number; // epoch ms where a stopped card's clock stands; 0 while not stopped
   stale: boolean; // kept for compatibility: state == "stale"
   details: JobDetails;
   progress: JobProgress;
@@ -93,6 +94,7 @@ export const TRAIT_DEFAULTS: Traits = {
   started_at: 0,
   finished_at: 0,
   last_checked_at: 0,
+  stopped_at: 0,
   stale: false,
   details: {},
   progress: {},

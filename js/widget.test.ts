@@ -44,9 +44,9 @@ describe("module shape", () => {
 });
 
 describe("trait -> painters map", () => {
-  it("knows the contract's 20 traits, one list derived from TRAIT_DEFAULTS", () => {
+  it("knows the contract's 21 traits, one list derived from TRAIT_DEFAULTS", () => {
     expect(TRAIT_NAMES).toEqual(Object.keys(TRAIT_DEFAULTS));
-    expect(TRAIT_NAMES).toHaveLength(20);
+    expect(TRAIT_NAMES).toHaveLength(21);
   });
 
   it("subscribes every trait to exactly the parts that declare they read it", () => {
@@ -91,6 +91,11 @@ describe("trait -> painters map", () => {
       shows: "took 9s",
     },
     last_checked_at: { base: { state: "running", status: "running" }, value: NOW - 3_000, shows: "checked 3s ago" },
+    stopped_at: {
+      base: { state: "stopped", status: "running", last_checked_at: NOW - 5_000, details: { datetime_started: new Date(NOW - 9_000).toISOString() } },
+      value: NOW - 2_000,
+      shows: "7s",
+    },
     stale: { base: { state: "running", status: "running" }, value: true, shows: 'data-stale="true"' },
     details: { base: {}, value: { name: "Weekly tickets" }, shows: "Weekly tickets" },
     progress: { base: { state: "running", status: "running" }, value: { rows_done: 5, rows_total: 10 }, shows: "5 / 10 rows" },

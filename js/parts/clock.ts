@@ -11,7 +11,7 @@ import { cardStateOf, isFinal, isLive } from "../states";
  * state (a final or frozen card does not tick). Time left and rates are in
  * the progress line.
  *
- * Reads: details, history, state, status, polling, finished_at, last_checked_at (and the clock).
+ * Reads: details, history, state, status, polling, finished_at, last_checked_at, stopped_at (and the clock).
  */
 
 export interface ClockView {
@@ -30,6 +30,7 @@ export interface ClockInput {
   polling: boolean;
   finished_at: number;
   last_checked_at: number;
+  stopped_at: number;
 }
 
 /** What the clock shows at `now`. */
@@ -69,7 +70,7 @@ export function buildClock(ctx: PartContext): Clock {
   });
   for (const node of [elapsedGroup, finished, checked]) node.hidden = true;
 
-  const reads = ["details", "history", "state", "status", "polling", "finished_at", "last_checked_at"] as const;
+  const reads = ["details", "history", "state", "status", "polling", "finished_at", "last_checked_at", "stopped_at"] as const;
   const part = definePart(ctx, "clock", reads, (t, now) => {
     const view = clockView({ ...t, state: cardStateOf(t.state, t.status) }, now);
     setText(elapsed, view.elapsed ?? "");

@@ -14,7 +14,7 @@ import { barNodes, countsOf, paintBar, ratesOf, type Counts } from "./progress";
  * the view is folded; the headline's icon and word begin the same line.
  *
  * Reads: job_id, details, progress, metadata, history, state, status,
- * finished_at, last_checked_at (and the clock).
+ * finished_at, last_checked_at, stopped_at (and the clock).
  */
 
 /** `673/2000 [01:01<02:04, 10.7 rows/s]`; pieces that are unknown are left out or shown as `?`. */
@@ -43,7 +43,7 @@ export function tqdmText(
 /** The job's elapsed time for the line: start to finish on a final card, else to the (frozen) clock. */
 function elapsedOf(
   state: string,
-  t: { details: Record<string, unknown>; history: Array<{ status: string; at: number }>; finished_at: number; last_checked_at: number },
+  t: { details: Record<string, unknown>; history: Array<{ status: string; at: number }>; finished_at: number; last_checked_at: number; stopped_at: number },
   now: number,
 ): number | null {
   const start = jobStartMs(t.details, t.history);
@@ -125,6 +125,7 @@ export function buildCompact(ctx: PartContext): { line: HTMLSpanElement; part: P
   const n = compactNodes();
   const reads = [
     "job_id", "details", "progress", "metadata", "history", "state", "status", "finished_at", "last_checked_at",
+    "stopped_at",
   ] as const;
   const part = definePart(ctx, "compact", reads, (t, now) => {
     const state = cardStateOf(t.state, t.status);

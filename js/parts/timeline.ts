@@ -11,9 +11,9 @@ import { cardStateOf, isFinal, lookFor } from "../states";
  * bar is rows done; the strip is time). Widths are true to durations; a phase
  * under a second is a tick, never a share; a final status is a short cap.
  * The open phase grows with the browser clock only while the state is live:
- * it freezes at last_checked_at (stale, stopped, unreachable) or finished_at.
+ * it freezes at stopped_at (stopped), last_checked_at (stale, unreachable) or finished_at.
  *
- * Reads: history, details, state, status, finished_at, last_checked_at (and the clock).
+ * Reads: history, details, state, status, finished_at, last_checked_at, stopped_at (and the clock).
  */
 
 export interface Phase {
@@ -147,7 +147,7 @@ export function buildTimeline(ctx: PartContext): Timeline {
   );
   root.hidden = true;
 
-  const reads = ["history", "details", "state", "status", "finished_at", "last_checked_at"] as const;
+  const reads = ["history", "details", "state", "status", "finished_at", "last_checked_at", "stopped_at"] as const;
   const part = definePart(ctx, "timeline", reads, (t, now) => {
     const state = cardStateOf(t.state, t.status);
     const end = clockEnd(state, t, now);

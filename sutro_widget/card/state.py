@@ -107,6 +107,10 @@ class CardState:
     fatal: SutroError | None = None
     #: The user pressed Stop (cleared by Start).
     stopped: bool = False
+    #: Epoch ms where a stopped card's clock stands: the moment of Stop if the
+    #: card was live then (its clock was right to run until the user stopped
+    #: it), else the last contact; 0 while not stopped.
+    stopped_at: float = 0.0
 
     @property
     def is_final(self) -> bool:
@@ -131,6 +135,7 @@ SYNCED_FIELDS = (
     "stale",
     "finished_at",
     "last_checked_at",
+    "stopped_at",
     "history",
     "results_snippet",
 )
@@ -153,10 +158,9 @@ def reduce(card: CardState, event: Event, now: float, *, stale_after: float) -> 
             card, last_contact=now, last_checked_at=now if fresh else card.last_checked_at
         )
     elif isinstance(event, Started):
-        card = replace(card, polling=True, stopped=False, fatal=None, error="")
-    else:  # Stopped: the card's times freeze where the server was last heard from
-        checked = card.last_contact if card.last_contact is not None else card.last_checked_at
-        card = replace(card, polling=False, stopped=True, last_checked_at=checked)
+        card = replace(card, polling=True, stopped=False, stopped_at=0.0, fatal=None, error="")
+    else:
+        card = _stopped(card, now)
     return replace(card, state=derive_state(card))
 
 
@@ -202,6 +206,22 @@ def _answered(card: CardState, event: Answered, now: float) -> CardState:
         finished_at=card.finished_at or (now if report.is_final else 0.0),
         results_snippet=card.results_snippet
         or (RESULTS_SNIPPET.format(job_id=card.job_id) if status == "succeeded" else ""),
+    )
+
+
+def _stopped(card: CardState, now: float) -> CardState:
+    """Stop: "last seen" keeps the last contact; the clock stops where the user stopped it.
+
+    A live card's clock runs with the browser's between answers, so freezing
+    it at the last contact would turn it back by up to a heartbeat; a card
+    that was already stale or unreachable stays frozen at its last contact.
+    """
+    checked = card.last_contact if card.last_contact is not None else card.last_checked_at
+    if card.stopped:
+        return card
+    stopped_at = now if card.is_live and checked else checked
+    return replace(
+        card, polling=False, stopped=True, last_checked_at=checked, stopped_at=stopped_at
     )
 
 

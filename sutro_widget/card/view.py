@@ -46,6 +46,9 @@ class CardView(HostWidget):
     started_at = traitlets.Float(0.0).tag(sync=True)
     finished_at = traitlets.Float(0.0).tag(sync=True)
     last_checked_at = traitlets.Float(0.0).tag(sync=True)
+    #: Epoch ms where a stopped card's clock stands (the moment of Stop if it was
+    #: live, else its last contact); 0 while not stopped.
+    stopped_at = traitlets.Float(0.0).tag(sync=True)
     #: True once contact is lost after good answers (``state == "stale"`` while polling).
     stale = traitlets.Bool(False).tag(sync=True)
     #: Name, model, rows, tokens, cost and times from ``jobs/{id}``; ``{}`` where

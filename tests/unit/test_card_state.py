@@ -146,10 +146,25 @@ def test_checked_says_when_the_server_was_last_heard_from_to_the_second() -> Non
     assert card.last_checked_at == 16_000.0
 
 
-def test_stop_freezes_the_times_where_the_server_was_last_heard_from() -> None:
+def test_stop_keeps_the_last_contact_and_stops_a_live_clock_where_it_was_stopped() -> None:
     card = run((1, answer("running")), (17.5, Heard()), (17.6, Heard()), (18, Stopped()))
     assert card.state == "stopped"
-    assert card.last_checked_at == 17_600.0  # not the older answer, not the moment of Stop
+    assert card.last_checked_at == 17_600.0  # "last seen": not the older answer, not the Stop
+    assert card.stopped_at == 18_000.0  # the clock: where the user stopped it, not turned back
+
+
+def test_stopping_a_card_that_lost_contact_keeps_its_clock_at_the_last_contact() -> None:
+    card = run((1, answer("running")), (30, Failed(NetworkError("down"), still_polling=True)))
+    assert card.state == "stale"
+    card = run((40, Stopped()), card=card)
+    assert card.state == "stopped"
+    assert card.stopped_at == 1_000.0  # no time counted on facts that were already old
+
+
+def test_a_second_stop_does_not_move_the_clock_and_start_clears_it() -> None:
+    card = run((1, answer("running")), (2, Stopped()), (9, Stopped()))
+    assert card.stopped_at == 2_000.0
+    assert run((10, Started()), card=card).stopped_at == 0.0
 
 
 def test_stop_shows_a_stopped_card_and_start_resumes() -> None:
