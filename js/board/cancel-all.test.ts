@@ -1,23 +1,30 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Lifetime } from "../lifetime";
 import { CARD_STATES } from "../states";
-import { buildCancelAll, cancellableCount, confirmText } from "./cancel-all";
+import { buildCancelAll, cancellableCount, confirmText, notRunningYetCount } from "./cancel-all";
 import { makeRow, makeRows } from "./fake-board";
 import type { Row } from "./model";
 
 afterEach(() => document.body.replaceChildren());
 
 describe("the rule", () => {
-  it("counts exactly pending, submitted, queued, starting, running and unknown", () => {
+  it("counts exactly the running rows, as the header does", () => {
     const rows = CARD_STATES.map((state, i) => makeRow(i, { state }));
     const counted = CARD_STATES.filter((state) => cancellableCount([makeRow(0, { state })]) === 1);
-    expect(counted.sort()).toEqual(["pending", "queued", "running", "starting", "submitted", "unknown"]);
-    expect(cancellableCount(rows)).toBe(6);
+    expect(counted).toEqual(["running"]);
+    expect(cancellableCount(rows)).toBe(1);
   });
 
-  it("names the count", () => {
+  it("counts what it leaves alone: the unfinished rows not running yet", () => {
+    const left = CARD_STATES.filter((state) => notRunningYetCount([makeRow(0, { state })]) === 1);
+    expect(left.sort()).toEqual(["pending", "queued", "starting", "submitted", "unknown"]);
+  });
+
+  it("names the count, and what stays", () => {
     expect(confirmText(3)).toBe("Cancel 3 running jobs?");
     expect(confirmText(1)).toBe("Cancel 1 running job?");
+    expect(confirmText(2, 1)).toBe("Cancel 2 running jobs? 1 not running yet stays.");
+    expect(confirmText(1, 4)).toBe("Cancel 1 running job? 4 not running yet stay.");
   });
 });
 
@@ -54,6 +61,22 @@ describe("the button and its confirm", () => {
     expect(sent()).toBe(1);
     expect(piece.button.disabled).toBe(true);
     piece.paint(makeRows(3, { state: "cancelling" })); // Python's answer
+    expect(piece.button.hidden).toBe(true);
+  });
+
+  it("counts only the running rows and says the queued ones stay", () => {
+    const { piece } = setup([
+      ...makeRows(2),
+      makeRow(5, { state: "queued", status: "queued" }),
+      makeRow(6, { state: "starting", status: "starting" }),
+    ]);
+    expect(piece.button.textContent).toBe("Cancel all running (2)");
+    piece.button.click();
+    expect(piece.confirm.textContent).toContain("Cancel 2 running jobs? 2 not running yet stay.");
+  });
+
+  it("is hidden while jobs only wait: nothing is running", () => {
+    const { piece } = setup([makeRow(0, { state: "queued", status: "queued" })]);
     expect(piece.button.hidden).toBe(true);
   });
 

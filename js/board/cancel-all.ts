@@ -5,21 +5,32 @@ import { cardStateOf } from "../states";
 import type { Row } from "./model";
 
 /**
- * "Cancel all running (N)" and its inline confirm ("Cancel 3 running jobs?"
- * Yes / No). N uses the card's own rule (parts/cancel.ts `canCancel`: pending,
- * submitted, queued, starting, running, unknown), the same set Python cancels.
+ * "Cancel all running (N)" and its inline confirm ("Cancel 3 running jobs?
+ * 2 not running yet stay." Yes / No). N counts the rows whose state is
+ * running, the same word and number as the header and the same set Python
+ * cancels (board.py `CANCELLABLE`); jobs not started yet are left alone and
+ * the confirm says how many (each row's own card can cancel them).
  * Hidden when N is 0. "Yes" sends one {type: "cancel_all"}; the button then
  * waits, disabled, until the next `rows` update (Python's answer).
  */
 
-/** How many rows a cancel-all would cancel. */
+/** How many rows a cancel-all would cancel: the running ones. */
 export function cancellableCount(rows: readonly Row[]): number {
-  return rows.filter((row) => canCancel(cardStateOf(row.state, row.status))).length;
+  return rows.filter((row) => cardStateOf(row.state, row.status) === "running").length;
 }
 
-/** `Cancel 3 running jobs?` / `Cancel 1 running job?` */
-export function confirmText(count: number): string {
-  return `Cancel ${count} running ${count === 1 ? "job" : "jobs"}?`;
+/** How many rows could be cancelled but are not running yet (queued, starting, …): left alone. */
+export function notRunningYetCount(rows: readonly Row[]): number {
+  return rows.filter((row) => {
+    const state = cardStateOf(row.state, row.status);
+    return canCancel(state) && state !== "running";
+  }).length;
+}
+
+/** `Cancel 3 running jobs?` / `Cancel 1 running job? 2 not running yet stay.` */
+export function confirmText(count: number, notRunningYet = 0): string {
+  const left = notRunningYet === 0 ? "" : ` ${notRunningYet} not running yet ${notRunningYet === 1 ? "stays" : "stay"}.`;
+  return `Cancel ${count} running ${count === 1 ? "job" : "jobs"}?${left}`;
 }
 
 export interface CancelAll {
@@ -34,7 +45,7 @@ function cancelAllNodes() {
   const button = h("button", {
     className: danger,
     testid: "board-cancel-all",
-    attrs: { type: "button", "aria-expanded": "false", title: "Ask Sutro to cancel every job that still runs" },
+    attrs: { type: "button", "aria-expanded": "false", title: "Ask Sutro to cancel every running job; jobs not started yet stay" },
   });
   const text = h("span", { className: "sutro-job-board__confirm-text" });
   const yes = h("button", { className: danger, testid: "board-cancel-all-yes", text: "Yes", attrs: { type: "button" } });
@@ -56,6 +67,7 @@ function cancelAllNodes() {
 export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll {
   const n = cancelAllNodes();
   let count = 0;
+  let notRunningYet = 0;
   let confirming = false;
   let requested = false;
 
@@ -65,7 +77,7 @@ export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll 
     n.button.disabled = requested;
     setText(n.button, requested ? "Cancelling\u2026" : `Cancel all running (${count})`);
     n.button.setAttribute("aria-expanded", String(confirming));
-    setText(n.text, confirmText(count));
+    setText(n.text, confirmText(count, notRunningYet));
     setHidden(n.confirm, !confirming);
   };
   const close = (): void => {
@@ -92,6 +104,7 @@ export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll 
   });
   const paint = (rows: readonly Row[]): void => {
     count = cancellableCount(rows);
+    notRunningYet = notRunningYetCount(rows);
     requested = false;
     draw();
   };

@@ -37,8 +37,10 @@ from .waiting import run_callback, wait_blocking
 
 log = logging.getLogger(__name__)
 
-#: What "Cancel all running" cancels: jobs that are still on their way.
-CANCELLABLE = frozenset({"pending", "submitted", "queued", "starting", "running", "unknown"})
+#: What "Cancel all running" cancels: the jobs running now, the same word and
+#: number as the header's "3 running". Jobs not started yet (queued, starting)
+#: are left alone, and the confirm says how many; each row can still cancel one.
+CANCELLABLE = frozenset({"running"})
 BoardCallback = Callable[[str, str], object]
 
 
@@ -151,7 +153,7 @@ class JobBoard(HostWidget):
         row.cancel(self._client, self._poller)
 
     def cancel_all(self) -> list[str]:
-        """Cancel every job still on its way (queued, running, …); return their ids."""
+        """Cancel every running job (not the queued or starting ones); return their ids."""
         with self._lock:
             ids = [r.job_id for r in self._rows.values() if r.card.state in CANCELLABLE]
         for job_id in ids:

@@ -1,5 +1,5 @@
 """The job board in real JupyterLab: mixed jobs to every final state, a row unfolding into the
-full card, cancel-all cancelling only the jobs still on their way, and ``%sutro_jobs``.
+full card, cancel-all cancelling only the running jobs, and ``%sutro_jobs``.
 
 Held jobs (``job-held…``) wait for the test's ``advance``, so each row reaches
 its state on purpose; key and URL come from the server's environment.
@@ -98,11 +98,11 @@ def test_a_board_of_mixed_jobs_reaches_every_final_state_and_a_row_unfolds(
     assert simulator.request_count(stopped, route="v1/job-cancel") == 1
 
 
-def test_cancel_all_cancels_only_the_jobs_still_on_their_way(
+def test_cancel_all_cancels_only_the_running_jobs(
     page: Page, jupyter: JupyterServer, frontend: Frontend, simulator: Simulator
 ) -> None:
-    queued, running, done = fresh("job-held"), fresh("job-held"), fresh("job-held")
-    ids = [queued, running, done]
+    queued, running, other, done = (fresh("job-held") for _ in range(4))
+    ids = [queued, running, other, done]
     show_board(
         page,
         jupyter,
@@ -111,24 +111,26 @@ def test_cancel_all_cancels_only_the_jobs_still_on_their_way(
     )
     for job_id in ids:
         expect_row_state(page, jupyter, job_id, "queued")
-    simulator.advance(running)
-    simulator.advance(done)
-    simulator.advance(done)
-    expect_row_state(page, jupyter, running, "running")
+    for job_id in (running, other, done, done):
+        simulator.advance(job_id)
+    for job_id in (running, other):
+        expect_row_state(page, jupyter, job_id, "running")
     expect_row_state(page, jupyter, done, "succeeded")
     button = page.get_by_test_id("board-cancel-all")
     expect(button).to_have_text(re.compile(r"Cancel all running \(2\)"))
     button.click()
     expect(page.get_by_test_id("board-cancel-all-confirm")).to_contain_text(
-        "Cancel 2 running jobs?"
+        "Cancel 2 running jobs? 1 not running yet stays."
     )
     page.get_by_test_id("board-cancel-all-yes").click()
-    for job_id in (queued, running):
+    for job_id in (running, other):
         expect_row_state(page, jupyter, job_id, "cancelling")
         assert simulator.advance(job_id) == "cancelled"  # held: the test moves it on
         expect_row_state(page, jupyter, job_id, "cancelled")
     expect(row(page, done)).to_have_attribute("data-state", "succeeded")
-    assert simulator.request_count(done, route="v1/job-cancel") == 0
+    expect(row(page, queued)).to_have_attribute("data-state", "queued")
+    for job_id in (queued, done):
+        assert simulator.request_count(job_id, route="v1/job-cancel") == 0
     expect(button).to_be_hidden(timeout=seconds(STATE_TIMEOUT_S))
 
 

@@ -39,25 +39,28 @@ def test_a_board_of_mixed_jobs_follows_each_to_its_end(
     board.close()
 
 
-def test_cancel_all_cancels_only_jobs_still_on_their_way(
+def test_cancel_all_cancels_only_the_running_jobs(
     sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
 ) -> None:
     queued, running, done = fresh_id("job-held"), fresh_id("job-held"), fresh_id("job-fails")
-    board = board_on(sim, [queued, running, done], poller)
+    other = fresh_id("job-held")
+    board = board_on(sim, [queued, running, other, done], poller)
     sim.advance(running)
+    sim.advance(other)
     wait_for(
-        lambda: [r["state"] for r in board.rows] == ["queued", "running", "failed"],
+        lambda: [r["state"] for r in board.rows] == ["queued", "running", "running", "failed"],
         timeout=15,
         what="queued, running and failed rows",
     )
-    assert sorted(board.cancel_all()) == sorted([queued, running])
+    assert sorted(board.cancel_all()) == sorted([running, other])
     wait_for(
         lambda: (
-            sim.request_count(queued, route="v1/job-cancel") == 1
-            and sim.request_count(running, route="v1/job-cancel") == 1
+            sim.request_count(running, route="v1/job-cancel") == 1
+            and sim.request_count(other, route="v1/job-cancel") == 1
         ),
         what="two cancels",
     )
+    assert sim.request_count(queued, route="v1/job-cancel") == 0  # not running yet: it stays
     assert sim.request_count(done, route="v1/job-cancel") == 0
     board.close()
 
