@@ -1,7 +1,7 @@
 """Every card state the simulator can produce, as a user sees it in JupyterLab and Notebook 7.
 
 For each state: the root's ``data-state``, the headline word, and exactly which
-action buttons are visible (the contract's table in /work/notes/contract.md).
+action buttons are visible (the table in ``js/parts/controls.ts`` ``buttonsFor``).
 The jobs are held or already final, so every state is reached on purpose, not
 by racing a script; the card-only states come from the outside world: a
 request that is never answered (connecting), an unknown id (not found), a

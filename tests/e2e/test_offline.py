@@ -13,6 +13,7 @@ card's and the board's JavaScript must come from the kernel (anywidget's
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -100,7 +101,7 @@ def test_card_and_board_need_nothing_but_the_jupyter_server(
     for state in ("running", "succeeded"):
         assert simulator.advance(card_job) == state
         assert simulator.advance(row_job) == state
-        wait_for(page, jupyter, f"card and row {state}", lambda state=state: shows(state))
+        wait_for(page, jupyter, f"card and row {state}", partial(shows, state))
     wait_for(
         page,
         jupyter,

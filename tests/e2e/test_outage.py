@@ -5,13 +5,14 @@ come back where the card looks), followed with the default ``PollPolicy`` (what
 a user gets, no test policy). The server goes down; the card must say "Contact
 lost" (``data-state="stale"``) within 20 s, dim its live numbers and freeze its
 timeline; the server comes back; the card must be live again (``running``)
-within 10 s. Both times are measured, printed, and written to
-/work/notes/e2e-numbers.md. JupyterLab only: the waits are long and the
+within 10 s. Both times are measured and printed, and appended to the file
+named by ``SUTRO_E2E_NUMBERS`` when that is set. JupyterLab only: the waits are long and the
 poller is the kernel's, the same in both frontends.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -45,7 +46,8 @@ STALE_WITHIN_S = 20.0
 LIVE_AGAIN_WITHIN_S = 10.0
 #: How long the waits may run before they give up (beyond the bounds, to measure a miss).
 MEASURE_LIMIT_S = 60.0
-NUMBERS_FILE = Path("/work/notes/e2e-numbers.md")
+#: Where to keep the numbers across runs, if anywhere (never outside what the caller names).
+NUMBERS_ENV = "SUTRO_E2E_NUMBERS"
 
 #: Every visible live number of a card: whether it is drawn dimmed (muted italic).
 LIVE_NUMBERS_JS = """
@@ -76,10 +78,14 @@ def live_numbers(card: Locator) -> list[dict[str, object]]:
 
 
 def record(stale_s: float, live_s: float) -> None:
-    """Append this run's numbers to the shared notes (kept across runs, newest last)."""
-    NUMBERS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    if not NUMBERS_FILE.exists():
-        NUMBERS_FILE.write_text(
+    """Append this run's numbers to ``$SUTRO_E2E_NUMBERS``, if set (newest last)."""
+    named = os.environ.get(NUMBERS_ENV, "")
+    if named == "":
+        return
+    numbers_file = Path(named)
+    numbers_file.parent.mkdir(parents=True, exist_ok=True)
+    if not numbers_file.exists():
+        numbers_file.write_text(
             "# Measured in the browser by tests/e2e/test_outage.py\n\n"
             "Default PollPolicy, JupyterLab, Debian chromium; the simulator goes down "
             "(connections refused) while a job runs, then comes back on the same port.\n\n"
@@ -88,7 +94,7 @@ def record(stale_s: float, live_s: float) -> None:
             encoding="utf-8",
         )
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
-    with NUMBERS_FILE.open("a", encoding="utf-8") as notes:
+    with numbers_file.open("a", encoding="utf-8") as notes:
         notes.write(f"| {when} | {stale_s:.1f} s | {live_s:.1f} s |\n")
 
 

@@ -24,6 +24,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-SAVE_STATE = {"@jupyter-widgets/jupyterlab-manager/plugin": {"saveState": True}}
+SAVE_STATE: dict[str, dict[str, object]] = {
+    "@jupyter-widgets/jupyterlab-manager/plugin": {"saveState": True}
+}
 SAVE_TIMEOUT_S = 30.0
 SAVE_RETRY_S = 4.0
 
@@ -140,9 +143,7 @@ def test_reload_mid_job_then_without_the_kernel(
             page,
             lab,
             f"the reloaded card to follow the job to {state}",
-            lambda state=state: expect(card).to_have_attribute(
-                "data-state", state, timeout=timeout
-            ),
+            partial(expect(card).to_have_attribute, "data-state", state, timeout=timeout),
         )
     save_and_wait(
         page,

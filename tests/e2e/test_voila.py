@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -103,8 +104,11 @@ def test_voila_cards_reach_final_states_and_cancel_works(
             page,
             voila,  # type: ignore[arg-type]
             f"the card of {pattern} to show {state}",
-            lambda card=card, state=state: expect(card).to_have_attribute(
-                "data-state", state, timeout=seconds(STATE_TIMEOUT_S * 2)
+            partial(
+                expect(card).to_have_attribute,
+                "data-state",
+                state,
+                timeout=seconds(STATE_TIMEOUT_S * 2),
             ),
         )
     assert simulator.status_of(long_id) == "cancelled"
