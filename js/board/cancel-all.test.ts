@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Lifetime } from "../lifetime";
 import { CARD_STATES } from "../states";
-import { buildCancelAll, cancellableCount, confirmText, notRunningYetCount } from "./cancel-all";
+import { buildCancelAll, cancellableCount, confirmText, othersUnfinishedCount } from "./cancel-all";
 import { makeRow, makeRows } from "./fake-board";
 import type { Row } from "./model";
 
@@ -15,16 +15,16 @@ describe("the rule", () => {
     expect(cancellableCount(rows)).toBe(1);
   });
 
-  it("counts what it leaves alone: the unfinished rows not running yet", () => {
-    const left = CARD_STATES.filter((state) => notRunningYetCount([makeRow(0, { state })]) === 1);
+  it("counts what it leaves alone: the other unfinished rows", () => {
+    const left = CARD_STATES.filter((state) => othersUnfinishedCount([makeRow(0, { state })]) === 1);
     expect(left.sort()).toEqual(["pending", "queued", "starting", "submitted", "unknown"]);
   });
 
   it("names the count, and what stays", () => {
     expect(confirmText(3)).toBe("Cancel 3 running jobs?");
     expect(confirmText(1)).toBe("Cancel 1 running job?");
-    expect(confirmText(2, 1)).toBe("Cancel 2 running jobs? 1 not running yet stays.");
-    expect(confirmText(1, 4)).toBe("Cancel 1 running job? 4 not running yet stay.");
+    expect(confirmText(2, 1)).toBe("Cancel 2 running jobs? 1 other unfinished job stays.");
+    expect(confirmText(1, 4)).toBe("Cancel 1 running job? 4 other unfinished jobs stay.");
   });
 });
 
@@ -72,7 +72,7 @@ describe("the button and its confirm", () => {
     ]);
     expect(piece.button.textContent).toBe("Cancel all running (2)");
     piece.button.click();
-    expect(piece.confirm.textContent).toContain("Cancel 2 running jobs? 2 not running yet stay.");
+    expect(piece.confirm.textContent).toContain("Cancel 2 running jobs? 2 other unfinished jobs stay.");
   });
 
   it("is hidden while jobs only wait: nothing is running", () => {

@@ -6,10 +6,11 @@ import type { Row } from "./model";
 
 /**
  * "Cancel all running (N)" and its inline confirm ("Cancel 3 running jobs?
- * 2 not running yet stay." Yes / No). N counts the rows whose state is
+ * 2 other unfinished jobs stay." Yes / No). N counts the rows whose state is
  * running, the same word and number as the header and the same set Python
- * cancels (board.py `CANCELLABLE`); jobs not started yet are left alone and
- * the confirm says how many (each row's own card can cancel them).
+ * cancels (board.py `CANCELLABLE`); the other unfinished jobs (queued,
+ * starting, unknown, …) are left alone and the confirm says how many (each
+ * row's own card can cancel one).
  * Hidden when N is 0. "Yes" sends one {type: "cancel_all"}; the button then
  * waits, disabled, until the next `rows` update (Python's answer).
  */
@@ -19,17 +20,17 @@ export function cancellableCount(rows: readonly Row[]): number {
   return rows.filter((row) => cardStateOf(row.state, row.status) === "running").length;
 }
 
-/** How many rows could be cancelled but are not running yet (queued, starting, …): left alone. */
-export function notRunningYetCount(rows: readonly Row[]): number {
+/** How many other rows could be cancelled (queued, starting, unknown, …): cancel-all leaves them. */
+export function othersUnfinishedCount(rows: readonly Row[]): number {
   return rows.filter((row) => {
     const state = cardStateOf(row.state, row.status);
     return canCancel(state) && state !== "running";
   }).length;
 }
 
-/** `Cancel 3 running jobs?` / `Cancel 1 running job? 2 not running yet stay.` */
-export function confirmText(count: number, notRunningYet = 0): string {
-  const left = notRunningYet === 0 ? "" : ` ${notRunningYet} not running yet ${notRunningYet === 1 ? "stays" : "stay"}.`;
+/** `Cancel 3 running jobs?` / `Cancel 1 running job? 2 other unfinished jobs stay.` */
+export function confirmText(count: number, others = 0): string {
+  const left = others === 0 ? "" : ` ${others} other unfinished ${others === 1 ? "job stays" : "jobs stay"}.`;
   return `Cancel ${count} running ${count === 1 ? "job" : "jobs"}?${left}`;
 }
 
@@ -45,7 +46,7 @@ function cancelAllNodes() {
   const button = h("button", {
     className: danger,
     testid: "board-cancel-all",
-    attrs: { type: "button", "aria-expanded": "false", title: "Ask Sutro to cancel every running job; jobs not started yet stay" },
+    attrs: { type: "button", "aria-expanded": "false", title: "Ask Sutro to cancel every running job; queued and other unfinished jobs stay" },
   });
   const text = h("span", { className: "sutro-job-board__confirm-text" });
   const yes = h("button", { className: danger, testid: "board-cancel-all-yes", text: "Yes", attrs: { type: "button" } });
@@ -67,7 +68,7 @@ function cancelAllNodes() {
 export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll {
   const n = cancelAllNodes();
   let count = 0;
-  let notRunningYet = 0;
+  let others = 0;
   let confirming = false;
   let requested = false;
 
@@ -77,7 +78,7 @@ export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll 
     n.button.disabled = requested;
     setText(n.button, requested ? "Cancelling\u2026" : `Cancel all running (${count})`);
     n.button.setAttribute("aria-expanded", String(confirming));
-    setText(n.text, confirmText(count, notRunningYet));
+    setText(n.text, confirmText(count, others));
     setHidden(n.confirm, !confirming);
   };
   const close = (): void => {
@@ -104,7 +105,7 @@ export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll 
   });
   const paint = (rows: readonly Row[]): void => {
     count = cancellableCount(rows);
-    notRunningYet = notRunningYetCount(rows);
+    others = othersUnfinishedCount(rows);
     requested = false;
     draw();
   };

@@ -38,8 +38,8 @@ from .waiting import run_callback, wait_blocking
 log = logging.getLogger(__name__)
 
 #: What "Cancel all running" cancels: the jobs running now, the same word and
-#: number as the header's "3 running". Jobs not started yet (queued, starting)
-#: are left alone, and the confirm says how many; each row can still cancel one.
+#: number as the header's "3 running". Other unfinished jobs (queued, starting,
+#: unknown) are left alone, and the confirm says how many; each row can cancel one.
 CANCELLABLE = frozenset({"running"})
 BoardCallback = Callable[[str, str], object]
 

@@ -120,7 +120,7 @@ def test_cancel_all_cancels_only_the_running_jobs(
     expect(button).to_have_text(re.compile(r"Cancel all running \(2\)"))
     button.click()
     expect(page.get_by_test_id("board-cancel-all-confirm")).to_contain_text(
-        "Cancel 2 running jobs? 1 not running yet stays."
+        "Cancel 2 running jobs? 1 other unfinished job stays."
     )
     page.get_by_test_id("board-cancel-all-yes").click()
     for job_id in (running, other):

@@ -6,7 +6,8 @@ that is cancelled, one that stays queued (``job-held``), one that runs for three
 minutes (``job-long``) and one that ends in a status the card does not know
 (``job-unknown``). Once the finished ones are final on screen the board is saved
 as ``docs/screenshots/board-<theme>.png``; then the failed row is unfolded into
-its full card and saved as ``board-unfolded-<theme>.png``. Light is this module's
+its full card and saved as ``board-unfolded-<theme>.png``, and the confirm of
+"Cancel all running" as ``board-cancel-all-<theme>.png``. Light is this module's
 JupyterLab; dark is a second Lab whose user settings pick JupyterLab Dark.
 """
 
@@ -167,6 +168,16 @@ def photograph_board(
     expect(reason).to_contain_text(f"Row {FAILED_AT_ROW}")
     expect(reason).to_contain_text("context window")
     saved.append(save_card_screenshot(board, f"board-unfolded-{theme}.png"))
+
+    # Cancel all running asks first and names what it leaves alone; No keeps everything.
+    button = board.get_by_test_id("board-cancel-all")
+    expect(button).to_have_text("Cancel all running (1)")
+    button.click()
+    confirm = board.get_by_test_id("board-cancel-all-confirm")
+    expect(confirm).to_contain_text("Cancel 1 running job? 2 other unfinished jobs stay.")
+    saved.append(save_card_screenshot(board, f"board-cancel-all-{theme}.png"))
+    board.get_by_test_id("board-cancel-all-no").click()
+    expect(confirm).to_be_hidden()
     return saved
 
 
