@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, mount } from "../fake-model";
-import { phasesOf, timelineText, withServerTimes } from "./timeline";
+import { phaseLabels, phasesOf, timelineText, withServerTimes } from "./timeline";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -41,6 +41,17 @@ describe("phasesOf", () => {
     expect(timelineText(phases)).toBe(
       "queued 12s \u2192 starting 5s \u2192 running 3m 00s \u2192 succeeded",
     );
+  });
+
+  it("rounds where the phases meet, so the labels add up to the whole span", () => {
+    const phases = [
+      { status: "queued", ms: 1_500 },
+      { status: "starting", ms: 1_500 },
+      { status: "running", ms: 4_000 },
+      { status: "succeeded", ms: null },
+    ];
+    // One by one they would floor to 1 + 1 + 4 = 6 s of a 7 s job.
+    expect(phaseLabels(phases)).toEqual(["queued 1s", "starting 2s", "running 4s", "succeeded"]);
   });
 
   it("merges repeats and clamps out-of-order times to 0", () => {

@@ -71,14 +71,26 @@ export function withServerTimes(
   return [{ status: "queued", at: created }, { status: first.status, at: runningFrom }, ...rest];
 }
 
-/** `queued 12s`, or just `succeeded` for the final status. */
-export function phaseLabel(phase: Phase): string {
-  return phase.ms === null ? phase.status : `${phase.status} ${formatDuration(phase.ms)}`;
+/**
+ * `queued 12s`, or just `succeeded` for the final status, one per phase. The
+ * seconds are rounded where the phases meet, not one by one, so the labels
+ * add up to the whole span ("1s + 2s + 4s" beside "took 7s", never "1s + 1s +
+ * 4s"): each label is the whole seconds reached at its end minus those
+ * reached at its start.
+ */
+export function phaseLabels(phases: Phase[]): string[] {
+  let elapsed = 0;
+  return phases.map((phase) => {
+    if (phase.ms === null) return phase.status;
+    const before = Math.floor(elapsed / 1000);
+    elapsed += phase.ms;
+    return `${phase.status} ${formatDuration((Math.floor(elapsed / 1000) - before) * 1000)}`;
+  });
 }
 
 /** `queued 12s → starting 5s → running 3m 02s → succeeded`. */
 export function timelineText(phases: Phase[]): string {
-  return phases.map(phaseLabel).join(" \u2192 ");
+  return phaseLabels(phases).join(" \u2192 ");
 }
 
 /** Phases shorter than this are drawn as a tick: a share of 0 s would only mislead. */
@@ -108,6 +120,7 @@ function paintStrip(strip: HTMLElement, phases: Phase[]): void {
   while (strip.children.length > phases.length) strip.lastElementChild?.remove();
   while (strip.children.length < phases.length) strip.append(segmentNode());
   const shares = segmentShares(phases);
+  const labels = phaseLabels(phases);
   phases.forEach((phase, index) => {
     const segment = strip.children[index] as HTMLElement;
     const kind = segmentKind(phase);
@@ -116,7 +129,7 @@ function paintStrip(strip: HTMLElement, phases: Phase[]): void {
     segment.dataset.kind = kind;
     segment.dataset.final = String(kind === "final");
     segment.style.flexGrow = String(shares[index] ?? 0);
-    const label = phaseLabel(phase);
+    const label = labels[index] ?? phase.status;
     if (segment.title !== label) segment.title = label;
     const labelNode = segment.lastElementChild;
     if (labelNode) setText(labelNode, kind === "tick" ? "" : label);
