@@ -37,9 +37,8 @@ from .waiting import run_callback, wait_blocking
 
 log = logging.getLogger(__name__)
 
-#: What "Cancel all running" cancels: the jobs running now, the same word and
-#: number as the header's "3 running". Other unfinished jobs (queued, starting,
-#: unknown) are left alone, and the confirm says how many; each row can cancel one.
+#: What "Cancel all running" cancels: what the header counts as "running". Other
+#: unfinished jobs stay, and the confirm says how many; each row can cancel one.
 CANCELLABLE = frozenset({"running"})
 BoardCallback = Callable[[str, str], object]
 
