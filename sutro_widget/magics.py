@@ -5,13 +5,13 @@ job-123`` in a notebook displays a
 :class:`~sutro_widget.card.widget.JobStatusWidget`, ``%sutro_jobs a b c`` a
 board of several (``%sutro_jobs --limit 10``: the account's newest jobs). In
 terminal IPython there is no browser to draw a widget, so the same magics
-follow the jobs with the terminal's renderer instead, blocking until they end
-or Ctrl-C.
+follow the jobs (named, or the newest) with the terminal's renderer instead,
+a line per job, blocking until they end or Ctrl-C.
 
 A magic is typed by hand, so its mistakes are the user's, not bugs: a bad
 argument, id or URL prints one sentence (to stderr) and never a traceback;
-``--help`` prints the usage. Nothing heavy is imported until a magic runs, so
-``import sutro_widget`` stays cheap.
+``--help`` prints the usage. The widgets are imported only when a magic draws
+one, so ``%load_ext sutro_widget`` stays cheap in a terminal.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from .card.board import JobBoard
 from .errors import SutroError
+from .terminal.recent import page_size_argument
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -53,16 +53,6 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{text!r} must be between 1 and 100")
-    return value
-
-
 def job_parser() -> argparse.ArgumentParser:
     """The arguments of ``%sutro_job``."""
     parser = _Parser(
@@ -82,12 +72,12 @@ def jobs_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="%sutro_jobs",
         description="Show a board of Sutro jobs: the ones named, or the account's newest "
-        "(in terminal IPython: follow the named jobs here).",
+        "(in terminal IPython: follow them here, a line per job).",
     )
     parser.add_argument("job_ids", nargs="*", metavar="JOB_ID", help="the jobs to show")
     parser.add_argument(
         "--limit",
-        type=_positive_int,
+        type=page_size_argument,
         metavar="N",
         help=f"without ids: show the N newest jobs (default {DEFAULT_RECENT_LIMIT})",
     )
@@ -147,13 +137,10 @@ def _sutro_jobs(ipython: InteractiveShell, args: argparse.Namespace) -> None:
     if args.job_ids and args.limit is not None:
         raise MagicArgumentError("give job ids or --limit, not both.")
     if in_terminal(ipython):
-        if not args.job_ids:
-            raise MagicArgumentError(
-                "in terminal IPython, name the jobs to follow (the newest-jobs board "
-                "needs a notebook)."
-            )
-        _follow_here(args.job_ids, args)
+        _follow_here(args.job_ids, args, newest=args.limit or DEFAULT_RECENT_LIMIT)
         return
+    from .card.board import JobBoard
+
     connection = {"api_key": args.api_key, "base_url": args.base_url}
     if args.job_ids:
         board = JobBoard(list(args.job_ids), **connection)
@@ -169,14 +156,22 @@ def in_terminal(ipython: object) -> bool:
     )
 
 
-def _follow_here(job_ids: Sequence[str], args: argparse.Namespace) -> None:
-    """Follow the jobs with the terminal renderer until they end or Ctrl-C."""
+def _follow_here(
+    job_ids: Sequence[str], args: argparse.Namespace, *, newest: int | None = None
+) -> None:
+    """Follow the jobs (without ids: the ``newest`` ones) in text until they end or Ctrl-C."""
     from .api.client import SutroClient
     from .api.job_id import check_job_id
     from .terminal.follow import follow_jobs
+    from .terminal.recent import recent_job_ids
 
     checked = [check_job_id(job_id) for job_id in job_ids]
     with SutroClient(api_key=args.api_key, base_url=args.base_url) as client:
+        if not checked and newest is not None:
+            checked = recent_job_ids(client, newest)
+            if not checked:
+                print("No jobs on this account yet.")
+                return
         follow_jobs(checked, client, sys.stdout)
 
 

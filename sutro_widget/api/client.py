@@ -155,6 +155,11 @@ class SutroClient:
         answer = run_blocking(self._send_alone(request, job_id))
         return read_status_answer(*answer, job_id=job_id)
 
+    def list_jobs(self, *, limit: int | None = None, cursor: str | None = None) -> JobPage:
+        """One page of the account's jobs, newest first, blocking (the terminal's ``--recent``)."""
+        request = self._list_jobs_request(limit, cursor)
+        return read_job_list_answer(*run_blocking(self._send_alone(request, "list-jobs")))
+
     # -- coroutines, for the poller's event loop -------------------------------------
 
     async def fetch_status_async(self, job_id: str, http: httpx.AsyncClient) -> StatusReport:
@@ -181,9 +186,12 @@ class SutroClient:
         self, http: httpx.AsyncClient, *, limit: int | None = None, cursor: str | None = None
     ) -> JobPage:
         """One page of the account's jobs, newest first (``GET list-jobs``)."""
-        params = {k: str(v) for k, v in (("limit", limit), ("cursor", cursor)) if v is not None}
-        request = self.build_request("list-jobs", None, params=params)
+        request = self._list_jobs_request(limit, cursor)
         return read_job_list_answer(*await self._send_async(request, http, "list-jobs"))
+
+    def _list_jobs_request(self, limit: int | None, cursor: str | None) -> httpx.Request:
+        params = {k: str(v) for k, v in (("limit", limit), ("cursor", cursor)) if v is not None}
+        return self.build_request("list-jobs", None, params=params)
 
     async def stream_progress_async(
         self, job_id: str, http: httpx.AsyncClient

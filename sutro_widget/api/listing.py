@@ -18,6 +18,16 @@ from .shapes import DETAIL_FIELDS, JobStatus, canonical_status, excerpt, load_js
 
 _PLAIN = (str, int, float, bool, type(None))
 
+#: The most jobs one list-jobs page may ask for (its ``limit`` is 1..100).
+MAX_PAGE_SIZE = 100
+
+
+def check_page_size(limit: object) -> int:
+    """Return ``limit`` if list-jobs accepts it as a page size, else raise ``ValueError``."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}, not {limit!r}.")
+    return limit
+
 
 @dataclass(frozen=True)
 class JobRow:

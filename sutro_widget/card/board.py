@@ -19,7 +19,7 @@ import traitlets
 
 from ..api.client import SutroClient
 from ..api.job_id import check_job_id
-from ..api.listing import JobPage
+from ..api.listing import JobPage, check_page_size
 from ..errors import SutroError
 from ..polling.feeds import feeds_of
 from ..polling.policy import PollPolicy
@@ -168,10 +168,9 @@ class JobBoard(HostWidget):
         **options: Any,
     ) -> JobBoard:
         """A board of the account's newest jobs (``list-jobs``), with "Load more" paging."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-            raise ValueError(f"limit must be a whole number from 1 to 100, not {limit!r}.")
+        page_size = check_page_size(limit)  # before anything starts
         board = cls((), api_key, base_url, title="Recent jobs", **options)
-        board._page_size = limit
+        board._page_size = page_size
         board.load_more()
         return board
 

@@ -1,4 +1,4 @@
-"""The command line: ``python -m sutro_widget watch JOB_ID [JOB_ID ...]``.
+"""The command line: ``python -m sutro_widget watch JOB_ID [JOB_ID ...]`` (or ``--recent N``).
 
 For a shell or a CI step that must wait for jobs and act on how they ended:
 the exit status says it (see :data:`EXIT_STATUS_HELP`), the output explains
@@ -24,8 +24,10 @@ from types import FrameType
 from .._version import __version__
 from ..api.client import SutroClient
 from ..api.job_id import check_job_id
+from ..errors import SutroError
 from ..polling.shared import default_poller
 from .follow import EXIT_NOT_FOLLOWED, follow_jobs
+from .recent import page_size_argument, recent_job_ids
 
 PROG = "python -m sutro_widget"
 
@@ -81,7 +83,15 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    watch.add_argument("job_ids", nargs="+", metavar="JOB_ID", help="the jobs to follow")
+    watch.add_argument(
+        "job_ids", nargs="*", metavar="JOB_ID", help="the jobs to follow (or use --recent)"
+    )
+    watch.add_argument(
+        "--recent",
+        type=page_size_argument,
+        metavar="N",
+        help="instead of ids: follow the account's N newest jobs (1 to 100, from list-jobs)",
+    )
     watch.add_argument(
         "--api-key",
         metavar="KEY",
@@ -106,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if bool(args.job_ids) == (args.recent is not None):
+        watch_parser.error("name the jobs to follow, or give --recent N (one or the other)")
     try:
         job_ids = [check_job_id(job_id) for job_id in args.job_ids]
         client = SutroClient(api_key=args.api_key, base_url=args.base_url)
@@ -116,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The handler stays on through the cleanup: a second Ctrl-C only sets ``stop`` again.
     with _stop_on_sigint(stop):
         try:
+            if args.recent is not None:
+                newest = _newest(client, args.recent)
+                if not newest:
+                    return EXIT_NOT_FOLLOWED if newest is None else 0
+                job_ids = newest
             return follow_jobs(job_ids, client, sys.stdout, timeout=args.timeout, stop=stop)
         except BrokenPipeError:
             # Whoever read our output left (``| head``): end quietly, as Python's docs advise.
@@ -125,6 +142,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             client.close()
             default_poller().shutdown(timeout=1.0)
+
+
+def _newest(client: SutroClient, limit: int) -> list[str] | None:
+    """The newest jobs' ids; ``None`` (said on stderr) if they could not be listed."""
+    try:
+        job_ids = recent_job_ids(client, limit)
+    except SutroError as exc:
+        print(f"Could not list the account's jobs: {exc}", file=sys.stderr)
+        return None
+    if not job_ids:
+        print("No jobs on this account yet.")
+    return job_ids
 
 
 @contextlib.contextmanager

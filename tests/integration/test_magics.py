@@ -204,6 +204,28 @@ def test_in_terminal_ipython_sutro_job_follows_the_job_to_its_end() -> None:
     assert text.index("%sutro_job: job_id") < text.index("after the magic\r\n")  # it returned
 
 
+def test_in_terminal_ipython_sutro_jobs_without_ids_follows_the_newest_jobs() -> None:
+    with Simulator(time_scale=0.05) as sim:
+        connection = f"--api-key {sim.api_key} --base-url {sim.url_v1}"
+        code = (
+            "%load_ext sutro_widget\n"
+            f"%sutro_jobs {connection}\n"  # nothing on the account yet
+            f"%sutro_job job-fails-ipy {connection}\n"
+            "print('now listed')\n"
+            f"%sutro_jobs --limit 1 {connection}\n"
+            "print('after the magic')\n"
+        )
+        argv = [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor", "-c", code]
+        status, text = run_on_pty(argv)
+    assert status == 0, text
+    assert "Traceback" not in text
+    assert text.index("No jobs on this account yet.") < text.index("now listed")
+    final = "\u2715 Failed  Extract invoice fields (job-fails-ipy)"
+    after = text[text.index("now listed") :]
+    assert final in after, text  # the newest job, followed again to its outcome
+    assert after.index(final) < after.index("after the magic\r\n")
+
+
 def test_in_terminal_ipython_ctrl_c_ends_the_magic_not_the_session() -> None:
     with Simulator(time_scale=0.05) as sim:
         code = (

@@ -127,6 +127,36 @@ def test_all_succeeded_is_0_and_the_log_is_plain(sim: Simulator, fresh_id: Fresh
         assert outcome_of(lines, job_id).endswith(" - Succeeded")
 
 
+def test_recent_follows_the_accounts_newest_jobs(sim: Simulator, fresh_id: FreshId) -> None:
+    first, second = fresh_id("job-succeeds"), fresh_id("job-fails")
+    assert run("watch", first, second, *on(sim)).returncode == 1  # now the account's newest
+    result = run("watch", "--recent", "2", *on(sim))
+    assert result.returncode == 1, result.stdout + result.stderr  # one of them failed
+    lines = assert_plain_log(result)
+    assert outcome_of(lines, first).endswith(" - Succeeded")
+    assert " - Failed: Row 1532" in outcome_of(lines, second)
+    assert {line.split()[1] for line in lines} == {first, second}  # those two, no others
+
+
+def test_recent_on_an_empty_account_says_so_and_is_0() -> None:
+    with Simulator() as sim:
+        result = run("watch", "--recent", "5", *on(sim))
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "No jobs on this account yet.\n",
+        "",
+    )
+
+
+def test_recent_when_the_jobs_cannot_be_listed_is_one_sentence_and_3(sim: Simulator) -> None:
+    result = run("watch", "--recent", "5", *on(sim, key="bad-key"))
+    assert result.returncode == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith("Could not list the account's jobs: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
 ROWS = r"( \d+/2000)?"  # the last count heard, if any was (a short run may end before its stream)
 FAILED = re.escape("Failed: Row 1532: input exceeds the model context window (41230 > 40960")
 
@@ -192,7 +222,10 @@ def test_key_and_url_come_from_the_environment_or_the_config_file(
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["watch"], "the following arguments are required: JOB_ID"),
+        (["watch"], "name the jobs to follow, or give --recent N (one or the other)"),
+        (["watch", "job-1", "--recent", "3"], "name the jobs to follow, or give --recent N"),
+        (["watch", "--recent", "0"], "'0' must be between 1 and 100"),
+        (["watch", "--recent", "all"], "'all' is not a whole number"),
         (["watch", "job-1", "--timeout", "-1"], "must be a positive number of seconds"),
         (["watch", "job-1", "--timeout", "soon"], "is not a number of seconds"),
         (["watch", "job-1", "--base-url", "ftp://example.com"], "must be an absolute http(s) URL"),
