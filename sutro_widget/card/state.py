@@ -215,10 +215,14 @@ def _stopped(card: CardState, now: float) -> CardState:
     A live card's clock runs with the browser's between answers, so freezing
     it at the last contact would turn it back by up to a heartbeat; a card
     that was already stale or unreachable stays frozen at its last contact.
+    A final card keeps its outcome and its clock (and sends nothing new: many
+    finished cards closed at once must not burst past the comm budget).
     """
-    checked = card.last_contact if card.last_contact is not None else card.last_checked_at
     if card.stopped:
         return card
+    if card.is_final:
+        return replace(card, polling=False, stopped=True)
+    checked = card.last_contact if card.last_contact is not None else card.last_checked_at
     stopped_at = now if card.is_live and checked else checked
     return replace(
         card, polling=False, stopped=True, last_checked_at=checked, stopped_at=stopped_at

@@ -9,6 +9,7 @@ from sutro_widget.card.state import (
     CARD_STATES,
     CHECKED_RESOLUTION_MS,
     HISTORY_LIMIT,
+    SYNCED_FIELDS,
     Answered,
     CardState,
     Event,
@@ -178,9 +179,14 @@ def test_stop_shows_a_stopped_card_and_start_resumes() -> None:
     assert card.polling is True
 
 
-def test_stopping_a_finished_card_keeps_its_outcome() -> None:
-    card = run((1, answer("cancelled")), (2, Stopped()))
+def test_stopping_a_finished_card_keeps_its_outcome_and_changes_no_trait() -> None:
+    final = run((1, answer("cancelled")))
+    card = run((2, Stopped()), card=final)
     assert card.state == "cancelled"
+    # Nothing to send: closing many finished cards at once is not a burst of messages.
+    assert [(f, getattr(card, f)) for f in SYNCED_FIELDS] == [
+        (f, getattr(final, f)) for f in SYNCED_FIELDS
+    ]
 
 
 def test_a_refresh_of_a_stopped_card_updates_it_but_it_stays_stopped() -> None:
