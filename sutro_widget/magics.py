@@ -163,14 +163,14 @@ def _follow_here(
     from .api.client import SutroClient
     from .api.job_id import check_job_id
     from .terminal.follow import follow_jobs
-    from .terminal.recent import recent_job_ids
+    from .terminal.recent import NO_JOBS_YET, recent_job_ids
 
     checked = [check_job_id(job_id) for job_id in job_ids]
     with SutroClient(api_key=args.api_key, base_url=args.base_url) as client:
         if not checked and newest is not None:
             checked = recent_job_ids(client, newest)
             if not checked:
-                print("No jobs on this account yet.")
+                print(NO_JOBS_YET)
                 return
         follow_jobs(checked, client, sys.stdout)
 

@@ -27,7 +27,7 @@ from ..api.job_id import check_job_id
 from ..errors import SutroError
 from ..polling.shared import default_poller
 from .follow import EXIT_NOT_FOLLOWED, follow_jobs
-from .recent import page_size_argument, recent_job_ids
+from .recent import NO_JOBS_YET, page_size_argument, recent_job_ids
 
 PROG = "python -m sutro_widget"
 
@@ -130,8 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.recent is not None:
                 newest = _newest(client, args.recent)
+                if newest is None:
+                    return EXIT_NOT_FOLLOWED
                 if not newest:
-                    return EXIT_NOT_FOLLOWED if newest is None else 0
+                    print(NO_JOBS_YET)
+                    return 0
                 job_ids = newest
             return follow_jobs(job_ids, client, sys.stdout, timeout=args.timeout, stop=stop)
         except BrokenPipeError:
@@ -147,13 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _newest(client: SutroClient, limit: int) -> list[str] | None:
     """The newest jobs' ids; ``None`` (said on stderr) if they could not be listed."""
     try:
-        job_ids = recent_job_ids(client, limit)
+        return recent_job_ids(client, limit)
     except SutroError as exc:
         print(f"Could not list the account's jobs: {exc}", file=sys.stderr)
         return None
-    if not job_ids:
-        print("No jobs on this account yet.")
-    return job_ids
 
 
 @contextlib.contextmanager

@@ -15,6 +15,9 @@ from ..api.listing import MAX_PAGE_SIZE, check_page_size
 if TYPE_CHECKING:
     from ..api.client import SutroClient
 
+#: What the terminal says when list-jobs has nothing to follow.
+NO_JOBS_YET = "No jobs on this account yet."
+
 
 def page_size_argument(text: str) -> int:
     """Parse ``--recent`` / ``--limit`` for argparse: a whole number of jobs, 1 to 100."""
