@@ -20,6 +20,7 @@ import os
 import ssl
 import threading
 import urllib.request
+from collections.abc import Callable
 
 import httpx
 
@@ -27,6 +28,8 @@ from .limits import ORIGIN_POOL_LIMITS
 from .paced import Pace, pace_reads
 
 Origin = tuple[str, str, int]
+#: How the poller and the streams get an HTTP client: :func:`pooled_client`, or a test's own.
+ClientFactory = Callable[[httpx.Limits, "Pace | None"], httpx.AsyncClient]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

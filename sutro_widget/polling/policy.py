@@ -17,13 +17,12 @@ The peer to beat is the SDK's ``await_job_completion``: a request every 5 s
   (at least ``horizon_min``): a job that has run 20 minutes is likely to run
   about that long again, so the credit is not all spent in the first seconds
   (where a 1 s -> 15 s backoff spent it);
-* **with a live progress stream** the stream's end shows the finish within
-  milliseconds; status polls are a safety net every ``streaming_interval``
-  (under 15 s with jitter, so a stream left open after the end cannot hide
-  it for longer). A :class:`JobHint` (rows, rate, the job's real age; the
-  poller passes one when it has it) lets the net stretch to
-  ``streaming_quiet_interval`` while rows flow, and puts a poll at the
-  predicted end;
+* **with a stream that delivers rows** (never one merely opened, refused,
+  broken or silent) its end shows the finish within milliseconds; polls are a
+  safety net every ``streaming_interval`` (``streaming_quiet_interval`` while
+  a :class:`JobHint` shows rows flowing; a poll at the predicted end);
+* the budget counts real time: an early or late poll is settled
+  (:meth:`PollPolicy.settle`), so early checks never add up past the SDK's;
 * after a failure that may pass, back off exponentially with jitter
   (:func:`backoff`, which streams reuse), never before a ``Retry-After``; an
   unreachable server is retried at least every ``unreachable_max`` seconds;
@@ -39,6 +38,9 @@ from ..api.limits import MAX_RETRY_AFTER
 from ..api.shapes import JobStatus, StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
 from .backoff import Random, backoff
+from .hint import JobHint
+
+__all__ = ["WAITING", "Decision", "JobHint", "PollPolicy", "PollState"]
 
 #: Statuses in which a job cannot succeed yet: polled at the slow waiting pace.
 WAITING = frozenset({JobStatus.PENDING, JobStatus.SUBMITTED, JobStatus.QUEUED, JobStatus.STARTING})
@@ -58,28 +60,8 @@ class PollState:
     credit: float = 1.0
     #: ``age`` when the job was first seen running, else ``None``.
     running_since: float | None = None
-
-
-@dataclass(frozen=True)
-class JobHint:
-    """What else is known about a running job (details, the stream); all optional."""
-
-    #: Seconds since the job started running (details' ``datetime_started``).
-    running_for: float | None = None
-    rows_done: int | None = None
-    rows_total: int | None = None
-    #: Rows per second, as measured from the stream.
-    rows_per_second: float | None = None
-    #: Seconds since the stream last reported new rows.
-    progress_age: float | None = None
-
-    @property
-    def eta(self) -> float | None:
-        """Seconds until the last row is predicted done, if rows and a rate are known."""
-        done, total, rate = self.rows_done, self.rows_total, self.rows_per_second
-        if done is None or total is None or not rate or rate <= 0:
-            return None
-        return max(0.0, (total - done) / rate)
+    #: How much of ``credit`` the last decision added in advance for its delay.
+    credited: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -181,7 +163,7 @@ class PollPolicy:
     ) -> Decision:
         """Decide after a good answer: stop if final, else by phase (module docstring).
 
-        ``status`` ``None`` (not known) counts as running; ``streaming``: a stream is open.
+        ``status`` ``None`` (not known) counts as running; ``streaming``: a stream delivers rows.
         """
         if final:
             return Decision(replace(state, failures=0), None)
@@ -248,9 +230,35 @@ class PollPolicy:
         delay = backoff(failures, self.error_initial, cap, rand)
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             delay = max(delay, min(error.retry_after, self.max_retry_after))
+        # Failures spend the budget too: flapping answers never get more than one
+        # request ahead of the SDK's pace (a first failure still retries in seconds).
+        delay = max(delay, min(max(0.0, -next_state.credit * self.pace), cap))
         return self._schedule(next_state, delay)
 
     # -- the budget ------------------------------------------------------------------
+
+    def settle(self, state: PollState, *, scheduled: float, waited: float) -> PollState:
+        """``state`` as of a poll that came after ``waited`` s, not the ``scheduled`` delay.
+
+        A decision credits the delay it schedules; a poll sent early (a refresh,
+        a stream's end) or late (a queue, a sleeping laptop) really waited
+        more or less, and the age and the budget count what was really waited.
+        """
+        age = max(0.0, state.age - scheduled + waited)
+        return replace(state, age=age, credit=self._earned(state, waited), credited=0.0)
+
+    def credit_wait(self, state: PollState, *, elapsed: float) -> float:
+        """Seconds until one more request is within the budget, ``elapsed`` s after deciding.
+
+        For the checks a stream asks for before the scheduled poll.
+        """
+        earned = self._earned(state, elapsed)
+        return max(0.0, (1 - earned) * self.pace)
+
+    def _earned(self, state: PollState, elapsed: float) -> float:
+        """The credit ``elapsed`` s after the decision that left ``state`` (capped)."""
+        before = state.credit - state.credited
+        return min(self.budget_burst, before + max(0.0, elapsed) / self.pace)
 
     def _token_wait(self, state: PollState) -> float:
         """Seconds until the credit covers one more request (0 when it already does)."""
@@ -288,4 +296,5 @@ class PollPolicy:
     def _schedule(self, state: PollState, delay: float) -> Decision:
         """Keep ``delay`` and credit the age it adds (capped at ``budget_burst``)."""
         credit = min(self.budget_burst, state.credit + delay / self.pace)
-        return Decision(replace(state, age=state.age + delay, credit=credit), delay)
+        kept = replace(state, age=state.age + delay, credit=credit, credited=credit - state.credit)
+        return Decision(kept, delay)

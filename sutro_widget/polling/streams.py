@@ -6,13 +6,18 @@ not grow with jobs) on a one-connection pool of its own (so streams can
 never take the connections that status polls need, and n streams never cost
 O(n) each in one shared pool). Updates reach the card in batches at most
 every :data:`DELIVERY_INTERVAL` seconds (less often with hundreds of
-streams). When a stream ends the job's status is checked at once, which is
-how a finished job shows as finished within a second; when rows stop coming
-for :data:`STALL_SECONDS` (a stream left open after the end) it is checked
-too, once per stall, which is what lets status polls under a flowing stream
-be rare. When a stream breaks, polling carries on and the stream is reopened
-with backoff. A deployment without the endpoint (the legacy API, which
-answers 404) is not asked again for any job once two jobs' streams were refused.
+streams).
+
+A stream counts for the policy only while it *delivers*: rows changed within
+:data:`STALL_SECONDS` (:meth:`ProgressStreams.is_streaming`). One that was
+opened and not yet heard, refused, broken or silent counts as no stream, so
+its job is polled at the pace of a job without one. When a stream starts to
+deliver, the job's next poll is re-decided (the safety net stretches); when
+it ends, breaks after delivering, or its rows stop for :data:`STALL_SECONDS`
+(a stream left open after the end), the status is checked as soon as the
+budget allows, which is how a finished job shows as finished within a
+second. A broken stream is reopened with backoff; which deployments have
+streams at all is learnt once (:mod:`~.stream_support`).
 """
 
 from __future__ import annotations
@@ -20,16 +25,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.limits import STREAM_POOL_LIMITS
 from ..api.shapes import JobStatus, StatusReport
-from ..api.transport import pooled_client
+from ..api.transport import ClientFactory
 from ..errors import SutroError
 from .backoff import backoff
 from .clock import Clock
-from .policy import JobHint
+from .stream_support import REFUSAL_CODES, StreamSupport
 from .watch import Watch
 
 log = logging.getLogger(__name__)
@@ -51,8 +56,6 @@ RECONNECT_MAX = 30.0
 #: A stream that ends sooner than this without the job finishing counts as broken,
 #: so a server that closes streams at once cannot make us reconnect in a loop.
 MIN_HEALTHY_SECONDS = 2.0
-#: Jobs whose stream a deployment refused (404/405/501) before none is tried there.
-REFUSALS_PER_DEPLOYMENT = 2
 #: Rows unchanged this long (heartbeats or silence) ask for a status check, once per stall.
 STALL_SECONDS = 10.0
 
@@ -64,44 +67,55 @@ class StreamState:
     failures: int = 0
     retry_at: float = 0.0
     unsupported: bool = False
+    #: When new rows last reached the listener, while this stream is open.
+    rows_at: float | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
 class ProgressStreams:
-    """Opens, feeds, throttles and closes the progress streams of watched jobs."""
+    """Opens, feeds, throttles and closes the progress streams of watched jobs.
+
+    ``check_soon(watch)``: ask for the job's status as soon as its budget
+    allows; ``redecide(watch)``: the stream started delivering, so re-plan the
+    job's next poll; ``connect``: how a stream gets its one-connection client.
+    """
 
     def __init__(
-        self, clock: Clock, check_now: Callable[[Watch], None], refusals: dict[str, set[str]]
+        self,
+        clock: Clock,
+        *,
+        check_soon: Callable[[Watch], None],
+        redecide: Callable[[Watch], None],
+        support: StreamSupport,
+        connect: ClientFactory,
     ) -> None:
         self._clock = clock
-        self._check_now = check_now
+        self._check_soon = check_soon
+        self._redecide = redecide
+        self._support = support
+        self._connect = connect
         self._states: dict[Watch, StreamState] = {}
-        #: Base URL -> jobs whose stream it answered "no such endpoint"; from
-        #: :data:`REFUSALS_PER_DEPLOYMENT` jobs on, no stream is tried there again
-        #: (one job's 404 could be that job's). The poller's, so it outlives this loop.
-        self._refusals = refusals
         self._reading = 0
 
-    def follow(self, watch: Watch, report: StatusReport) -> bool:
+    def follow(self, watch: Watch, report: StatusReport) -> None:
         """After a status answer: open the job's stream if it runs, close it if not.
 
-        ``True`` when a stream was opened just now. A single refresh (``once``) never streams.
+        A single refresh (``once``) never streams.
         """
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live and not watch.once
-        refused = len(self._refusals.get(watch.client.base_url, ()))
-        supported = not state.unsupported and refused < REFUSALS_PER_DEPLOYMENT
-        wants = running and supported
-        if not wants:
+        supported = not state.unsupported and not self._support.absent(watch.client.base_url)
+        if not (running and supported):
             self._cancel(state)
             if not running:
                 state.failures = 0
-            return False
+            return
         open_already = state.task is not None and not state.task.done()
-        if open_already or self._clock.monotonic() < state.retry_at:
-            return False
+        now = self._clock.monotonic()
+        if open_already or now < state.retry_at or not self._support.may_open(watch, now):
+            return
+        state.rows_at = None
         state.task = asyncio.create_task(self._read(watch, state))
-        return True
 
     def prune(self, live: set[Watch]) -> None:
         """Close the streams of jobs that are no longer watched."""
@@ -125,9 +139,16 @@ class ProgressStreams:
         return self._reading / MAX_READS_PER_SECOND
 
     def is_streaming(self, watch: Watch) -> bool:
-        """Whether ``watch``'s job has a stream open now."""
+        """Whether ``watch``'s job has a stream that delivers: open, with new rows lately.
+
+        Not merely opened: a stream not heard yet, refused, broken or silent
+        for :data:`STALL_SECONDS` tells nothing about the job, so the policy
+        must not stretch its polls for it.
+        """
         state = self._states.get(watch)
-        return state is not None and state.task is not None and not state.task.done()
+        if state is None or state.task is None or state.task.done() or state.rows_at is None:
+            return False
+        return self._clock.monotonic() - state.rows_at < STALL_SECONDS
 
     @staticmethod
     def _cancel(state: StreamState) -> None:
@@ -136,27 +157,38 @@ class ProgressStreams:
         state.task = None
 
     async def _read(self, watch: Watch, state: StreamState) -> None:
-        batch = _Batch(watch, self._clock, lambda: self._check_now(watch), self.delivery_interval)
+        batch = _Batch(
+            watch,
+            self._clock,
+            lambda: self._check_soon(watch),
+            self.delivery_interval,
+            lambda: self._on_rows(watch, state),
+        )
         opened = self._clock.monotonic()
-        ended_cleanly = False
+        ended_cleanly = heard = False
         self._reading += 1
         try:
-            async with pooled_client(STREAM_POOL_LIMITS, pace=self.read_pace) as http:
+            async with self._connect(STREAM_POOL_LIMITS, self.read_pace) as http:
                 async for update in watch.client.stream_progress_async(watch.job_id, http):
+                    if not heard:
+                        heard = True
+                        self._support.heard(watch)
                     batch.add(update)
             ended_cleanly = True
         except SutroError as error:
-            if error.status_code in (404, 405, 501):
-                self._refusals.setdefault(watch.client.base_url, set()).add(watch.job_id)
+            if error.status_code in REFUSAL_CODES:
+                self._support.refused(watch)
                 state.unsupported = True
-                return  # nothing was learnt about the job: no extra status check
+                return  # the poll after the answer was already planned without a stream
             state.unsupported = not error.transient  # it never will work for this job
             log.debug("progress stream of %s stopped: %s", watch.job_id, error)
         except Exception:  # a bug in one stream must not take the loop down
             log.debug("progress stream of %s failed", watch.job_id, exc_info=True)
         finally:
             self._reading -= 1
+            self._support.ended(watch)
             batch.close()
+            delivered, state.rows_at = state.rows_at is not None, None
         lasted = self._clock.monotonic() - opened
         if ended_cleanly and lasted >= MIN_HEALTHY_SECONDS:
             state.failures = 0
@@ -164,10 +196,18 @@ class ProgressStreams:
             state.failures += 1
             wait = backoff(state.failures, RECONNECT_INITIAL, RECONNECT_MAX)
             state.retry_at = self._clock.monotonic() + wait
-        if watch.live:
-            # The stream ended or broke: ask for the status now. A finished job
-            # shows as finished at once; a running one reopens its stream.
-            self._check_now(watch)
+        if watch.live and (ended_cleanly or delivered):
+            # The stream ended, or broke after its rows stretched the polls: ask
+            # now. A finished job shows as finished; a running one reopens it.
+            # (One that broke before it delivered left the polls at their pace.)
+            self._check_soon(watch)
+
+    def _on_rows(self, watch: Watch, state: StreamState) -> None:
+        """New rows reached the listener: the stream delivers; the first time, re-plan."""
+        first = state.rows_at is None or not self.is_streaming(watch)
+        state.rows_at = self._clock.monotonic()
+        if first and watch.live:
+            self._redecide(watch)
 
 
 class _Batch:
@@ -179,8 +219,11 @@ class _Batch:
         clock: Clock,
         stalled: Callable[[], None],
         interval: Callable[[], float],
+        rows_sent: Callable[[], None],
     ) -> None:
         self._watch = watch
+        self._rows_sent = rows_sent
+        self._new_rows = False
         self._interval = interval
         self._clock = clock
         self._pending: list[dict[str, Any]] = []
@@ -200,6 +243,7 @@ class _Batch:
                 self._clock.monotonic(),
                 False,
             )
+            self._new_rows = True
         self._pending.append(update)
         wait = self._last_sent + self._interval() - self._clock.monotonic()
         if wait <= 0:
@@ -236,15 +280,6 @@ class _Batch:
             listener.on_progress(updates, streaming=streaming)
         except Exception:  # a listener's bug must not end the stream
             log.exception("sutro-widget progress listener failed")
-
-
-def with_fresh_stream(hint: JobHint | None) -> JobHint:
-    """The hint for a poll that just opened a stream: as good as fresh rows.
-
-    The stall watchdog asks for a status if no row comes within
-    :data:`STALL_SECONDS`, so the policy need not keep its short safety net
-    for a stream that has not spoken yet.
-    """
-    if hint is not None and hint.progress_age is not None:
-        return hint
-    return replace(hint or JobHint(), progress_age=0.0)
+        if self._new_rows and streaming:
+            self._new_rows = False
+            self._rows_sent()  # after the listener, so the policy's hint has the rows

@@ -67,21 +67,71 @@ class Watch:
     active: bool = True
     #: A refresh asked for while a request was in flight; honoured when it returns.
     again_now: bool = False
+    #: When the last decision was taken (monotonic), and the delay it scheduled.
+    decided_at: float | None = None
+    scheduled: float = 0.0
+    #: What the last decision started from, so a change of the stream can re-decide it.
+    _basis: tuple[PollState, StatusReport | SutroError, bool] | None = field(
+        default=None, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.state = self.policy.start()
 
     def decide(
-        self, result: StatusReport | SutroError, *, streaming: bool, hint: JobHint | None
+        self,
+        result: StatusReport | SutroError,
+        *,
+        streaming: bool,
+        hint: JobHint | None,
+        now: float,
     ) -> Decision:
-        """Apply the policy to one poll's ``result``, remembering what it keeps."""
+        """Apply the policy to one poll's ``result`` at ``now``, remembering what it keeps.
+
+        The budget is settled first for the time really waited since the last
+        decision (a poll that came early or late), so it counts real time.
+        """
         changed = isinstance(result, StatusReport) and result != self.last_report
         if isinstance(result, StatusReport):
             self.last_report = result
+        state = self.state
+        if self.decided_at is not None:
+            waited = now - self.decided_at
+            state = self.policy.settle(state, scheduled=self.scheduled, waited=waited)
+        self._basis = (state, result, changed)
+        self.decided_at = now
+        return self._apply(self._basis, streaming=streaming, hint=hint)
+
+    def redue(self, *, streaming: bool, hint: JobHint | None, now: float) -> float | None:
+        """The next due time, the last decision taken again: the stream started or stopped.
+
+        Its delay counts from :attr:`decided_at` (never before ``now``);
+        ``None`` before the first decision or when it says stop.
+        """
+        if self._basis is None or self.decided_at is None:
+            return None
+        delay = self._apply(self._basis, streaming=streaming, hint=hint).delay
+        return None if delay is None else max(now, self.decided_at + delay)
+
+    def credit_wait(self, now: float) -> float:
+        """Seconds from ``now`` until one more request fits the budget (early checks wait it)."""
+        if self.decided_at is None:
+            return 0.0
+        return self.policy.credit_wait(self.state, elapsed=now - self.decided_at)
+
+    def _apply(
+        self,
+        basis: tuple[PollState, StatusReport | SutroError, bool],
+        *,
+        streaming: bool,
+        hint: JobHint | None,
+    ) -> Decision:
+        state, result, changed = basis
         decision = self.policy.after_result(
-            self.state, result, changed=changed, streaming=streaming, once=self.once, hint=hint
+            state, result, changed=changed, streaming=streaming, once=self.once, hint=hint
         )
         self.state = decision.state
+        self.scheduled = decision.delay or 0.0
         return decision
 
     @property

@@ -71,9 +71,8 @@ def test_a_finished_job_shows_as_finished_when_its_stream_ends_not_at_the_next_p
     sim.advance(job_id)
     w.refresh()  # the slow policy would not look again for a minute
     wait_for(lambda: w.status == "running", what="running")
-    wait_for(
-        lambda: w.progress.get("streaming") is True or poller_streams(poller, w), what="stream"
-    )
+    sim.set_progress(job_id, 500)  # rows flow: the stream delivers, so polls are rare
+    wait_for(lambda: poller_streams(poller, w), what="a delivering stream")
     polls_before = sim.request_count(job_id)
     sim.advance(job_id)  # the job succeeds; its stream ends
     # Polls are a minute apart, so only the stream's end can explain seeing it
@@ -84,7 +83,7 @@ def test_a_finished_job_shows_as_finished_when_its_stream_ends_not_at_the_next_p
 
 
 def poller_streams(poller: Poller, w: JobStatusWidget) -> bool:
-    """Whether the poller has a live progress stream open for the card's job."""
+    """Whether the poller has a progress stream delivering rows for the card's job."""
     watch, streams = w._feed._watch, poller._streams
     return watch is not None and streams is not None and streams.is_streaming(watch)
 
@@ -112,9 +111,8 @@ def test_fifty_jobs_stream_at_once_on_one_thread(
     wait_for(lambda: all(c.status == "queued" for c in cards), what="50 queued")
     for job_id in ids:
         sim.advance(job_id)
-    wait_for(lambda: all(poller_streams(poller, c) for c in cards), timeout=15, what="50 streams")
-    for job_id in ids:
         sim.set_progress(job_id, 700)
+    wait_for(lambda: all(poller_streams(poller, c) for c in cards), timeout=15, what="50 streams")
     wait_for(
         lambda: all(c.progress.get("rows_done") == 700 for c in cards),
         timeout=15,

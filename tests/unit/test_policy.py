@@ -80,7 +80,7 @@ def test_transient_errors_back_off_exponentially_with_a_cap(
     error: Exception, expected: list[int]
 ) -> None:
     policy = PollPolicy(error_initial=2, error_max=30, unreachable_max=8)
-    state = policy.start()
+    state = PollState(interval=1, credit=policy.budget_burst)  # the budget does not gate here
     ceilings = []
     for _ in range(7):
         top = policy.after_error(state, error, rand=lambda: 0.999999)  # type: ignore[arg-type]
@@ -90,6 +90,40 @@ def test_transient_errors_back_off_exponentially_with_a_cap(
         ceilings.append(round(top.delay))
         state = top.state
     assert ceilings == expected
+
+
+def test_flapping_answers_never_get_more_than_one_request_ahead_of_the_budget() -> None:
+    """Error, answer, error, ...: each error's short backoff alone would beat the SDK's pace."""
+    policy = PollPolicy()
+    state, elapsed, requests = policy.start(), 0.0, 0
+    for turn in range(400):
+        if turn % 2:
+            decision = policy.after_answer(state, changed=False, final=False, rand=mid)
+        else:
+            decision = policy.after_error(state, ServerError("502"), rand=mid)
+        requests += 1
+        assert decision.delay is not None
+        state, elapsed = decision.state, elapsed + decision.delay
+        assert requests <= 2 + elapsed / policy.budget_interval
+
+
+def test_a_poll_that_came_early_is_settled_against_the_budget() -> None:
+    policy = PollPolicy()
+    state = PollState(interval=1, credit=1.0, age=100.0)
+    decided = policy.after_answer(state, changed=False, final=False, rand=mid)
+    assert decided.delay == pytest.approx(5.0)
+    early = policy.settle(decided.state, scheduled=decided.delay, waited=1.0)
+    # Asked 1 s after deciding: the request spent, and 1 s earned (0.2 of a request).
+    assert early.credit == pytest.approx(0.2) and early.age == pytest.approx(101.0)
+    assert policy.credit_wait(decided.state, elapsed=1.0) == pytest.approx(4.0)
+    assert policy.credit_wait(decided.state, elapsed=decided.delay) == pytest.approx(0.0, abs=1e-9)
+    full = PollState(interval=1, credit=policy.budget_burst, age=100.0)
+    capped = policy.after_answer(full, changed=False, final=False, rand=mid)
+    assert capped.delay is not None
+    # Credit capped at the burst is not owed back in full by a check that came early.
+    assert policy.credit_wait(capped.state, elapsed=0.0) == 0.0
+    late = policy.settle(capped.state, scheduled=capped.delay, waited=5000.0)
+    assert late.credit == policy.budget_burst  # a sleeping laptop earns no more than the cap
 
 
 def test_recovery_resets_the_failure_count() -> None:
