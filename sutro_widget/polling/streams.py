@@ -162,7 +162,8 @@ class ProgressStreams:
             self._clock,
             lambda: self._check_soon(watch),
             self.delivery_interval,
-            lambda: self._on_rows(watch, state),
+            state,
+            lambda: self._on_rows(watch),
         )
         opened = self._clock.monotonic()
         ended_cleanly = heard = False
@@ -202,11 +203,9 @@ class ProgressStreams:
             # (One that broke before it delivered left the polls at their pace.)
             self._check_soon(watch)
 
-    def _on_rows(self, watch: Watch, state: StreamState) -> None:
-        """New rows reached the listener: the stream delivers; the first time, re-plan."""
-        first = state.rows_at is None or not self.is_streaming(watch)
-        state.rows_at = self._clock.monotonic()
-        if first and watch.live:
+    def _on_rows(self, watch: Watch) -> None:
+        """Rows came after a quiet spell and reached the listener: re-plan the next poll."""
+        if watch.live:
             self._redecide(watch)
 
 
@@ -219,9 +218,11 @@ class _Batch:
         clock: Clock,
         stalled: Callable[[], None],
         interval: Callable[[], float],
+        state: StreamState,
         rows_sent: Callable[[], None],
     ) -> None:
         self._watch = watch
+        self._state = state
         self._rows_sent = rows_sent
         self._new_rows = False
         self._interval = interval
@@ -238,12 +239,11 @@ class _Batch:
 
     def add(self, update: dict[str, Any]) -> None:
         if update.get("update_type") == "progress" and update.get("result") != self._rows:
-            self._rows, self._rows_at, self._asked = (
-                update.get("result"),
-                self._clock.monotonic(),
-                False,
-            )
-            self._new_rows = True
+            now, last = self._clock.monotonic(), self._state.rows_at
+            # After a quiet spell (or at first) the stream starts delivering again.
+            self._new_rows |= last is None or now - last >= STALL_SECONDS
+            self._rows, self._rows_at, self._asked = update.get("result"), now, False
+            self._state.rows_at = now  # heard now: what is_streaming and the watchdog count
         self._pending.append(update)
         wait = self._last_sent + self._interval() - self._clock.monotonic()
         if wait <= 0:

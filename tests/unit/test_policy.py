@@ -95,13 +95,12 @@ def test_transient_errors_back_off_exponentially_with_a_cap(
 def test_flapping_answers_never_get_more_than_one_request_ahead_of_the_budget() -> None:
     """Error, answer, error, ...: each error's short backoff alone would beat the SDK's pace."""
     policy = PollPolicy()
-    state, elapsed, requests = policy.start(), 0.0, 0
-    for turn in range(400):
+    state, elapsed = policy.start(), 0.0
+    for requests, turn in enumerate(range(400), start=1):
         if turn % 2:
             decision = policy.after_answer(state, changed=False, final=False, rand=mid)
         else:
             decision = policy.after_error(state, ServerError("502"), rand=mid)
-        requests += 1
         assert decision.delay is not None
         state, elapsed = decision.state, elapsed + decision.delay
         assert requests <= 2 + elapsed / policy.budget_interval
