@@ -253,7 +253,7 @@ class PollPolicy:
         For the checks a stream asks for before the scheduled poll.
         """
         earned = self._earned(state, elapsed)
-        return max(0.0, (1 - earned) * self.pace)
+        return min(self.pace, max(0.0, (1 - earned) * self.pace))  # never past the pace
 
     def _earned(self, state: PollState, elapsed: float) -> float:
         """The credit ``elapsed`` s after the decision that left ``state`` (capped)."""

@@ -30,7 +30,7 @@ from types import FrameType
 from .catalogue import BUILTIN_INFO, BUILTIN_SCRIPTS
 from .faults.modes import Fault
 from .faults.specs import FaultSpec
-from .routes import CONTROL_PATH, DEFAULT_API_KEY, check_api_key
+from .routes import CONTROL_PATH, DEFAULT_API_KEY, check_absent_routes, check_api_key
 from .scripts import DEFAULT_INFO, describe
 from .server import Simulator, is_loopback
 
@@ -93,8 +93,25 @@ def _parser() -> argparse.ArgumentParser:
         help="seed the account with N realistic past and current jobs for list-jobs "
         "(default: %(default)s)",
     )
+    parser.add_argument(
+        "--without",
+        type=_route_names,
+        default=[],
+        metavar="ROUTE[,ROUTE]",
+        help="serve a deployment without these routes, which answer 404 like any unknown "
+        "path: details, stream, cancel, list (e.g. --without stream)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     return parser
+
+
+def _route_names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    try:
+        check_absent_routes(names)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return names
 
 
 def _fault_spec(text: str) -> FaultSpec:
@@ -188,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         time_scale=args.time_scale,
         allow_remote=args.allow_remote,
         log=_log_to_stderr if args.verbose else None,
+        without=args.without,
     )
     seeded = simulator.seed_demo_jobs(args.demo_jobs)
     try:

@@ -12,7 +12,7 @@ route, a fault, a wrong method, a wrong key, and its handler.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from urllib.parse import parse_qsl
 
@@ -30,6 +30,7 @@ from .routes import (
     RecordedRequest,
     Response,
     Route,
+    check_absent_routes,
     key_matches,
     match_route,
 )
@@ -63,8 +64,15 @@ class SimulatedApi(JobScripting, JobsApi, FaultControl):
         clock: Callable[[], float] | None = None,
         wall_clock: Callable[[], float] | None = None,
         heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
+        without: Iterable[str] = (),
     ) -> None:
-        """Create an API that accepts ``api_key`` and plays scripts ``time_scale`` times as long."""
+        """Create an API that accepts ``api_key`` and plays scripts ``time_scale`` times as long.
+
+        ``without`` names routes this deployment does not have (any of
+        :data:`OPTIONAL_ROUTES`: a deployment without the progress stream,
+        say): they answer 404 ``{"detail": "Not Found"}``, like any unknown path.
+        """
+        absent = check_absent_routes(without)
         super().__init__(
             api_key,
             time_scale=time_scale,
@@ -73,7 +81,8 @@ class SimulatedApi(JobScripting, JobsApi, FaultControl):
             heartbeat_seconds=heartbeat_seconds,
         )
         #: The route table, tried in order.
-        self.routes: list[Route] = [*self._job_routes(), *self._control_routes()]
+        routes = [*self._job_routes(), *self._control_routes()]
+        self.routes: list[Route] = [r for r in routes if r.name not in absent]
 
     def is_authorized(self, authorization: str | None) -> bool:
         """Whether an ``Authorization`` header value carries this API's key (``Key <key>``)."""

@@ -93,6 +93,12 @@ BUILTIN_SCRIPTS: Mapping[str, Script] = {
         Step("running", 180, _RUNNING),
         Step("succeeded", None, _SUCCEEDED),
     ),
+    # Already running when first asked about, and over 4 s later: a card shown on
+    # a job submitted earlier, or any short job (the case a blind minute hides).
+    "job-ends-soon": (
+        Step("running", 4, _RUNNING),
+        Step("succeeded", None, _SUCCEEDED),
+    ),
     # Its first progress stream is cut after 3 updates (see BUILTIN_INFO).
     "job-stream-breaks": (
         Step("queued", 1, _QUEUED),
@@ -108,6 +114,7 @@ BUILTIN_INFO: Mapping[str, JobInfo] = {
     "job-cancelled": JobInfo("Translate product reviews"),
     "job-unknown": JobInfo("Tag news articles"),
     "job-held": JobInfo("Summarise support tickets (held)"),
+    "job-ends-soon": JobInfo("Classify feedback (short)"),
     "job-held-fails": JobInfo("Extract invoice fields (held)"),
     "job-long": JobInfo("Embed the product catalogue", description="Three minutes of rows"),
     "job-stream-breaks": JobInfo("Classify search queries", stream_breaks_after=3),

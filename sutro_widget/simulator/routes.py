@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -52,6 +52,30 @@ DETAILS_ROUTE = "v1/jobs"
 STREAM_ROUTE = "v1/stream-job-progress"
 CANCEL_ROUTE = "v1/job-cancel"
 LIST_ROUTE = "v1/list-jobs"
+#: The routes a deployment may lack, by the name a simulator's ``without`` takes.
+OPTIONAL_ROUTES = {
+    "details": DETAILS_ROUTE,
+    "stream": STREAM_ROUTE,
+    "cancel": CANCEL_ROUTE,
+    "list": LIST_ROUTE,
+}
+
+
+def check_absent_routes(names: Iterable[str]) -> frozenset[str]:
+    """The route names for ``without`` (``details``, ``stream``, ``cancel``, ``list``).
+
+    Raises ``ValueError`` naming the choices for anything else, so a typo
+    does not silently serve a full deployment.
+    """
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in OPTIONAL_ROUTES]
+    if unknown:
+        choices = ", ".join(OPTIONAL_ROUTES)
+        raise ValueError(
+            f"Unknown route(s) {', '.join(map(repr, unknown))}: choose from {choices}."
+        )
+    return frozenset(OPTIONAL_ROUTES[n] for n in names)
+
 
 #: Where another process switches faults on a running simulator (not part of the real API).
 CONTROL_PATH = "/_sim/faults"

@@ -12,7 +12,7 @@ the simulator is.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 
 from .app import SimulatedApi
@@ -65,6 +65,7 @@ class Simulator(SimulatedApi):
         heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
         allow_remote: bool = False,
         log: Callable[[str], None] | None = None,
+        without: Iterable[str] = (),
     ) -> None:
         """Configure a simulator; nothing listens until :meth:`start` (``port=0``: a free port)."""
         if not is_loopback(host) and not allow_remote:
@@ -80,6 +81,7 @@ class Simulator(SimulatedApi):
             clock=clock,
             wall_clock=wall_clock,
             heartbeat_seconds=heartbeat_seconds,
+            without=without,
         )
         self.host = host
         self._requested_port = port

@@ -173,6 +173,8 @@ TIMED_SCRIPTS: dict[str, list[Stage]] = {
         (9, *SUCCEEDED),
         (10_000, *SUCCEEDED),
     ],
+    # Running from the first request it gets, over 4 s later.
+    "job-ends-soon": [(0, *RUNNING), (3.99, *RUNNING), (4, *SUCCEEDED), (10_000, *SUCCEEDED)],
 }
 HELD_SCRIPTS = {"job-held": SUCCEEDED, "job-held-fails": FAILED}
 

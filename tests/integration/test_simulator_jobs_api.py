@@ -729,3 +729,30 @@ def test_cancelling_lasts_two_script_seconds_times_the_time_scale(clock: FakeClo
         assert v1_status(client, job_id) == "CANCELLING"
         clock.tick(0.01)
         assert v1_status(client, job_id) == "CANCELLED"
+
+
+@pytest.mark.parametrize("absent", ["details", "stream", "cancel", "list"])
+def test_a_deployment_can_lack_any_optional_route_and_answers_it_as_unknown(absent: str) -> None:
+    paths = {
+        "details": "/jobs/job-held-1",
+        "stream": "/stream-job-progress/job-held-1",
+        "cancel": "/job-cancel/job-held-1",
+        "list": "/list-jobs",
+    }
+    with (
+        Simulator(api_key=KEY, without=[absent]) as partial,
+        httpx.Client(base_url=partial.url_v1, headers=AUTH, timeout=5.0) as v1,
+    ):
+        for name, path in paths.items():
+            method = v1.post if name == "cancel" else v1.get
+            response = method(path)
+            if name == absent:
+                assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+            else:
+                assert response.status_code != 404 or name == "cancel", (name, response.text)
+        assert v1.get("/job-status/job-held-1").json()["job_status"] == {"job-held-1": "QUEUED"}
+
+
+def test_an_unknown_route_name_for_without_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match="'streams'.*details, stream, cancel, list"):
+        Simulator(api_key=KEY, without=["streams"])
