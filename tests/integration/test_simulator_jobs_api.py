@@ -754,5 +754,5 @@ def test_a_deployment_can_lack_any_optional_route_and_answers_it_as_unknown(abse
 
 
 def test_an_unknown_route_name_for_without_is_refused_with_the_choices() -> None:
-    with pytest.raises(ValueError, match="'streams'.*details, stream, cancel, list"):
+    with pytest.raises(ValueError, match=r"'streams'.*details, stream, cancel, list"):
         Simulator(api_key=KEY, without=["streams"])
