@@ -98,8 +98,24 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         return self.now
 
     def advance(self, seconds: float) -> None:
-        """Run every callback due in the next ``seconds`` of virtual time."""
-        self.run_until_complete(asyncio.sleep(seconds))
+        """Run every callback due in the next ``seconds`` of virtual time.
+
+        On a thread of its own, which has no running loop whatever the test
+        thread has (an earlier test in the session may have left one there).
+        """
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self.run_until_complete(asyncio.sleep(seconds))
+            except BaseException as exc:  # handed to the caller below
+                failed.append(exc)
+
+        runner = threading.Thread(target=run, name="virtual-time")
+        runner.start()
+        runner.join()
+        if failed:
+            raise failed[0]
 
 
 class LoopClock:
