@@ -1,8 +1,9 @@
 """Run by the SDK's own virtual environment: the real ``sutro`` 0.1.67 waits for jobs.
 
-    .sdk-venv/bin/python sdk_driver.py RESULTS.jsonl JOB_ID...
+    .sdk-venv/bin/python sdk_driver.py RESULTS.jsonl GAP_S JOB_ID...
 
-One thread per job calls ``so.await_job_completion(job_id,
+One thread per job (the i-th started ``i * GAP_S`` seconds after the first:
+0 starts them at once) calls ``so.await_job_completion(job_id,
 obtain_results=False)``, as a user with several jobs would; when a wait
 returns, a line ``{"job": id, "returned_at": time.time()}`` is appended to
 RESULTS.jsonl, and at the end one line with the process's CPU seconds, the
@@ -36,7 +37,7 @@ def _no_pypi(url: str, *args: object, **kwargs: object) -> requests.Response:
 
 
 def main() -> None:
-    out_path, job_ids = sys.argv[1], sys.argv[2:]
+    out_path, gap, job_ids = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
     requests.get = _no_pypi  # type: ignore[assignment]
     began = time.perf_counter()
     import sutro as so
@@ -54,7 +55,9 @@ def main() -> None:
             out.write(json.dumps({"job": job_id, "returned_at": returned}) + "\n")
 
     threads = [threading.Thread(target=wait, args=(job_id,)) for job_id in job_ids]
-    for thread in threads:
+    first = time.monotonic()
+    for index, thread in enumerate(threads):
+        time.sleep(max(0.0, first + index * gap - time.monotonic()))
         thread.start()
     while any(t.is_alive() for t in threads):
         most_threads = max(most_threads, threading.active_count())

@@ -71,6 +71,9 @@ class StatusReport:
     raw_status: str
     message: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The answer was the legacy generation's (``job_status`` a plain string):
+    #: that API has no details or progress stream, so neither is asked for.
+    legacy: bool = False
 
     @property
     def is_final(self) -> bool:
@@ -122,6 +125,7 @@ def parse_status_document(document: object, *, job_id: str, status_code: int = 2
         raise wrong_shape("it has no 'job_status' field")
 
     raw = document["job_status"]
+    legacy = not isinstance(raw, Mapping)
     if isinstance(raw, Mapping):
         if job_id not in raw:
             raise wrong_shape(f"'job_status' does not mention job {job_id!r}")
@@ -147,6 +151,7 @@ def parse_status_document(document: object, *, job_id: str, status_code: int = 2
         raw_status=raw,
         message=message,
         metadata=dict(metadata),
+        legacy=legacy,
     )
 
 

@@ -129,7 +129,11 @@ class JobFeed:
             deliver(view.on_poll_result, result, still_polling=still_polling)
         was_final = before is not None and isinstance(before[0], StatusReport)
         was_final = was_final and before[0].is_final  # type: ignore[union-attr, index]
-        if isinstance(result, StatusReport) and result.is_final and not was_final:
+        if isinstance(result, StatusReport) and result.legacy:
+            if (result.is_final and not was_final) or not self._details_asked:
+                self._details_asked = True  # that API has none: say so without asking
+                self._on_details(NO_LEGACY_DETAILS, final=result.is_final)
+        elif isinstance(result, StatusReport) and result.is_final and not was_final:
             self._fetch_details(final=True)  # the final tokens, cost and completion time
         elif answered and not self._details_asked:
             self._fetch_details(final=False)
@@ -204,6 +208,10 @@ class JobFeed:
             views = list(self._views)
         for view in views:
             deliver(view.on_details, result, final=final)
+
+
+#: What a legacy-generation answer implies about details: there is no such route.
+NO_LEGACY_DETAILS = SutroError("The legacy API has no job details.", status_code=404)
 
 
 def _running_for(details: object) -> float | None:

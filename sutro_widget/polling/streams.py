@@ -100,11 +100,13 @@ class ProgressStreams:
     def follow(self, watch: Watch, report: StatusReport) -> None:
         """After a status answer: open the job's stream if it runs, close it if not.
 
-        A single refresh (``once``) never streams.
+        A single refresh (``once``) never streams, nor does a job whose
+        answer was the legacy generation's (that API has no stream).
         """
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live and not watch.once
-        supported = not state.unsupported and not self._support.absent(watch.client.base_url)
+        supported = not (report.legacy or state.unsupported)
+        supported = supported and not self._support.absent(watch.client.base_url)
         if not (running and supported):
             self._cancel(state)
             if not running:

@@ -41,6 +41,7 @@ def test_legacy_lowercase_string(raw: str, expected: JobStatus) -> None:
     assert report.raw_status == raw
     assert report.message == f"Job is {raw}"
     assert report.metadata == {}
+    assert report.legacy  # that generation has no details or stream: none is asked for
 
 
 @pytest.mark.parametrize(("raw", "expected"), CURRENT.items())
@@ -50,6 +51,7 @@ def test_current_uppercase_dict_keyed_by_job_id(raw: str, expected: JobStatus) -
     assert report.status is expected
     assert report.raw_status == raw
     assert report.metadata == {}
+    assert not report.legacy
 
 
 @pytest.mark.parametrize(
