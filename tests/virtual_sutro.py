@@ -12,7 +12,8 @@ For properties over generated event sequences (``tests/unit/test_poll_promise.py
 * :class:`FakeSutro` is an httpx transport serving any number of deployments
   (legacy or current API; details, stream present or absent; faults), that
   logs what the promise is about: when each job was asked, answered, and
-  sent new rows.
+  sent new rows. A ``jobs/{id}`` answer carries the status too, so it counts
+  as a status request.
 
 Mocks here stand in only for what no real server can produce on demand in
 virtual time; the HTTP client code (``SutroClient``, deadlines, caps, the
@@ -168,6 +169,8 @@ class Job:
     #: The last time a stream sent this job new rows.
     rows_sent_at: float | None = None
     status_requests: list[float] = field(default_factory=list)
+    #: When a final status was last answered (a card then stops, and may ask its final cost).
+    final_answered_at: float | None = None
 
     def rows(self, now: float) -> int:
         """Rows done: ten a second while running, kept when it stops."""
@@ -240,12 +243,15 @@ class FakeSutro(httpx.AsyncBaseTransport):
         if route == "job-status":
             return await self._status(deployment, job)
         if route == "jobs":
-            return self._details(deployment, job)
+            return await self._status(deployment, job, as_job=True)
         if route == "stream-job-progress":
             return self._stream(deployment, job)
         return _not_found(deployment)
 
-    async def _status(self, deployment: Deployment, job: Job) -> httpx.Response:
+    async def _status(
+        self, deployment: Deployment, job: Job, *, as_job: bool = False
+    ) -> httpx.Response:
+        """A status answer; ``as_job``: the ``jobs/{id}`` form, which carries the details."""
         now = self._loop.now
         self.on_status_request(deployment, job, now)
         job.asked_at = now
@@ -262,18 +268,28 @@ class FakeSutro(httpx.AsyncBaseTransport):
             headers = {"Retry-After": f"{deployment.retry_after:g}"}
             return _json(429, {"detail": "Too Many Requests"}, headers)
         await asyncio.sleep(deployment.rtt / 2)
+        if as_job and (refusal := self._details_refusal(deployment)) is not None:
+            if deployment.details == "error":  # a failing server, as far as this job goes
+                deployment.faulty_at = max(deployment.faulty_at, self._loop.now)
+            return refusal
         job.answered = (self._loop.now, job.status)
+        if job.status in FINAL:
+            job.final_answered_at = self._loop.now
         wire = WIRE_STATUS[job.status]
+        if as_job:
+            body = {"job_id": job.job_id, "status": wire, "name": "A job", "num_rows": 100_000}
+            return _json(200, {"job": body})
         if deployment.current:
             return _json(200, {"job_status": {job.job_id: wire}})
         return _json(200, {"job_status": wire.lower()})
 
-    def _details(self, deployment: Deployment, job: Job) -> httpx.Response:
-        if deployment.details == "absent":
+    def _details_refusal(self, deployment: Deployment) -> httpx.Response | None:
+        """How a deployment without a working ``jobs/{id}`` answers it (else ``None``)."""
+        if deployment.details == "absent" or not deployment.current:
             return _not_found(deployment)
         if deployment.details == "error":
             return _json(500, {"detail": "Internal Server Error"})
-        return _json(200, {"job_id": job.job_id, "name": "A job", "num_rows": 100_000})
+        return None
 
     def _stream(self, deployment: Deployment, job: Job) -> httpx.Response:
         mode = deployment.stream

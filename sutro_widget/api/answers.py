@@ -25,7 +25,13 @@ from ..errors import (
     SutroError,
 )
 from .limits import MAX_RETRY_AFTER
-from .shapes import StatusReport, excerpt, parse_details_body, parse_status_body
+from .shapes import (
+    StatusReport,
+    excerpt,
+    parse_details_body,
+    parse_job_body,
+    parse_status_body,
+)
 
 
 def read_status_answer(
@@ -42,6 +48,14 @@ def read_details_answer(
     """Turn a ``jobs/{id}`` answer into the details the card shows."""
     raise_for_answer(status_code, headers, body, job_id=job_id)
     return parse_details_body(body, status_code=status_code)
+
+
+def read_job_answer(
+    status_code: int, headers: Mapping[str, str], body: bytes, *, job_id: str
+) -> StatusReport:
+    """Turn a ``jobs/{id}`` answer into a status report carrying the details."""
+    raise_for_answer(status_code, headers, body, job_id=job_id)
+    return parse_job_body(body, job_id=job_id, status_code=status_code)
 
 
 def read_cancel_answer(

@@ -29,6 +29,7 @@ from .answers import (
     raise_for_answer,
     read_cancel_answer,
     read_details_answer,
+    read_job_answer,
     read_status_answer,
 )
 from .config import resolve_settings
@@ -176,6 +177,15 @@ class SutroClient:
         """Fetch ``job_id``'s details (name, model, rows, tokens, cost, times) on ``http``."""
         answer = await self._send_async(self.build_request("jobs", job_id), http, job_id)
         return read_details_answer(*answer, job_id=job_id)
+
+    async def fetch_job_async(self, job_id: str, http: httpx.AsyncClient) -> StatusReport:
+        """Fetch ``jobs/{id}``: the status and the details in one answer (current API only).
+
+        The poller asks this instead of ``job-status`` where the deployment has
+        it, so a card's name, rows and final cost cost no request of their own.
+        """
+        answer = await self._send_async(self.build_request("jobs", job_id), http, job_id)
+        return read_job_answer(*answer, job_id=job_id)
 
     async def cancel_async(self, job_id: str, http: httpx.AsyncClient) -> str:
         """Ask the server to cancel ``job_id``; returns its message, raises on refusal."""

@@ -74,6 +74,10 @@ class StatusReport:
     #: The answer was the legacy generation's (``job_status`` a plain string):
     #: that API has no details or progress stream, so neither is asked for.
     legacy: bool = False
+    #: The job's details when the answer carried them (a ``jobs/{id}`` answer
+    #: is a status answer too), else ``None``. Not part of equality: new token
+    #: counts are not a change of status.
+    details: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @property
     def is_final(self) -> bool:
@@ -191,6 +195,39 @@ _PLAIN = (str, int, float, bool, type(None))
 
 def parse_details_body(body: bytes, *, status_code: int = 200) -> dict[str, Any]:
     """Parse a details answer: ``{"job": {...}}`` -> the known fields of ``job``."""
+    return details_of(_job_object(body, status_code=status_code))
+
+
+def parse_job_body(body: bytes, *, job_id: str, status_code: int = 200) -> StatusReport:
+    """A ``jobs/{id}`` answer as a status report that carries the job's details.
+
+    The current API's job object holds the status beside the name, rows and
+    cost, so one request can answer both questions. An answer about another
+    job, or without a status, is a :class:`ProtocolError`, never this job's status.
+    """
+    job = _job_object(body, status_code=status_code)
+    answered_for = job.get("job_id")
+    if answered_for is not None and answered_for != job_id:
+        raise ProtocolError(
+            f"The job details (HTTP {status_code}) were about job {excerpt(str(answered_for))!r}, "
+            f"not {job_id!r}.",
+            status_code=status_code,
+            excerpt=excerpt(body),
+        )
+    raw = job.get("status")
+    if not isinstance(raw, str):
+        raise ProtocolError(
+            f"The job details (HTTP {status_code}) had no status.",
+            status_code=status_code,
+            excerpt=excerpt(body),
+        )
+    details = details_of(job)
+    reason = details.get("failure_reason")
+    metadata = {} if reason is None else {"failure_reason": reason}
+    return StatusReport(canonical_status(raw), raw, metadata=metadata, details=details)
+
+
+def _job_object(body: bytes, *, status_code: int) -> Mapping[str, Any]:
     document = load_json(body, what="The job details answer", status_code=status_code)
     job = document.get("job") if isinstance(document, dict) else None
     if not isinstance(job, dict):
@@ -199,6 +236,11 @@ def parse_details_body(body: bytes, *, status_code: int = 200) -> dict[str, Any]
             status_code=status_code,
             excerpt=excerpt(body),
         )
+    return job
+
+
+def details_of(job: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a job object that the card shows (:data:`DETAIL_FIELDS`), plain values only."""
     details: dict[str, Any] = {}
     for name in DETAIL_FIELDS:
         if name not in job:

@@ -1,33 +1,87 @@
-"""Whether a deployment has a details endpoint, learnt once per deployment, not per card.
+"""Whether a deployment has ``jobs/{id}``, learnt once per deployment, and so what a poll asks.
 
-The legacy API has no ``jobs/{id}``: it answers 404. Ten cards opened together
-on such a deployment would each ask and each get a 404. So while a
-deployment's answer is unknown, one details request goes first (the probe)
-and the others wait for it on the poller's loop: a 404 for a job whose status
-answered means "no details here" for every job of that deployment, and
-nobody asks again; any other outcome lets the others go.
+The current API's ``jobs/{id}`` answer holds a job's status *and* its details
+(name, model, rows, tokens, cost, times). Where a deployment has the route,
+every poll asks it (:meth:`DetailsSupport.poll`): the card's details cost no
+request of their own, and a finished job's final cost comes with the answer
+that says it finished, so a card asks no more than the SDK's status loop.
+The legacy API (and a current deployment without the route) answers 404;
+there a poll asks ``job-status`` and the card has no details.
+
+Per deployment (by base URL) the route is known present, known absent, or not
+known yet. While it is not known, one request goes first (the probe) and the
+others wait for it on the poller's loop: a URL that ends in ``/v1`` (the SDK's
+form of a current deployment) probes with a poll; any other base URL probes
+with a details request (:meth:`DetailsSupport.fetch`) after its first answer
+of the current generation. A 404 for a job whose status answered means "no
+details here" for every job of that deployment. A ``jobs/{id}`` that fails
+(5xx, a wrong shape) makes the deployment unknown again: the next poll asks
+``job-status``, and the route is probed afresh when details are next wanted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..errors import SutroError
+import httpx
+
+from ..api.client import SutroClient
+from ..api.shapes import JobStatus, StatusReport
+from ..errors import ProtocolError, ServerError, SutroError
+
+#: Answers to ``jobs/{id}`` that mean "no such route here" (for a job that exists).
+ROUTE_ABSENT = frozenset({404, 405, 501})
+
+#: Seconds after a failing ``jobs/{id}`` during which a deployment's polls ask ``job-status``.
+FAILING_FOR = 60.0
+
+#: What a deployment without ``jobs/{id}`` gives a card instead of details.
+NO_DETAILS = SutroError("This deployment has no job details endpoint.", status_code=404)
 
 
 class DetailsSupport:
-    """What each deployment (by base URL) said about details; used on the poller's loop."""
+    """What each deployment said about ``jobs/{id}``; used on the poller's loop."""
 
     def __init__(self) -> None:
         self._without: dict[str, SutroError] = {}
         self._with: set[str] = set()
+        #: Deployments whose ``jobs/{id}`` failed lately, and until when polls ask
+        #: ``job-status`` there (the loop's clock).
+        self._failing: dict[str, float] = {}
         self._probes: dict[str, asyncio.Event] = {}
 
     def missing(self, base_url: str) -> SutroError | None:
-        """The 404 that showed ``base_url`` has no details endpoint, if one did."""
+        """The error that showed ``base_url`` has no details endpoint, if one did."""
         return self._without.get(base_url)
+
+    def polls_bring_details(self, base_url: str) -> bool:
+        """Whether polls there ask ``jobs/{id}``, now or soon: details need no request apart."""
+        if base_url in self._with:
+            return True
+        return base_url not in self._without and _looks_current(base_url)
+
+    async def poll(self, client: SutroClient, job_id: str, http: httpx.AsyncClient) -> StatusReport:
+        """Ask ``job_id``'s status the cheapest way this deployment allows; raise its error.
+
+        The answer carries the details (:attr:`StatusReport.details`) when it came from
+        ``jobs/{id}``. A failed job's answer is completed from ``job-status``, whose
+        metadata tells more of the failure than the job object does.
+        """
+        base_url = client.base_url
+        while True:
+            if base_url in self._with:
+                return await self._ask_job(client, job_id, http)
+            if base_url in self._without or self._is_failing(base_url):
+                return await client.fetch_status_async(job_id, http)
+            if not _looks_current(base_url):
+                return await client.fetch_status_async(job_id, http)
+            probe = self._probes.get(base_url)
+            if probe is None:
+                return await self._probe_with_poll(client, job_id, http)
+            await probe.wait()
 
     async def fetch(
         self, base_url: str, ask: Callable[[], Awaitable[dict[str, Any]]]
@@ -42,11 +96,73 @@ class DetailsSupport:
                 return missing
             probe = self._probes.get(base_url)
             if probe is None:
-                return await self._probe(base_url, ask)
+                return await self._probe_with_details(base_url, ask)
             await probe.wait()
         return await _outcome(ask)
 
-    async def _probe(
+    async def _ask_job(
+        self, client: SutroClient, job_id: str, http: httpx.AsyncClient
+    ) -> StatusReport:
+        try:
+            report = await client.fetch_job_async(job_id, http)
+        except (ServerError, ProtocolError):
+            self._failed(client.base_url)
+            raise
+        except SutroError as error:
+            if error.status_code not in ROUTE_ABSENT:
+                raise
+            return await self._whose_404(client, job_id, http)
+        return await _with_failure_story(report, client, job_id, http)
+
+    async def _whose_404(
+        self, client: SutroClient, job_id: str, http: httpx.AsyncClient
+    ) -> StatusReport:
+        """``jobs/{id}`` said 404: the job's or the route's? ``job-status`` tells.
+
+        It raises the job's own 404; if it answers, the deployment has no details route.
+        Never a job given up for a route that is missing.
+        """
+        report = await client.fetch_status_async(job_id, http)
+        self._with.discard(client.base_url)
+        self._without[client.base_url] = NO_DETAILS
+        return report
+
+    def _failed(self, base_url: str) -> None:
+        """``jobs/{id}`` failed there: polls ask ``job-status`` for :data:`FAILING_FOR` s."""
+        self._with.discard(base_url)
+        self._failing[base_url] = asyncio.get_running_loop().time() + FAILING_FOR
+
+    def _is_failing(self, base_url: str) -> bool:
+        until = self._failing.get(base_url)
+        if until is None:
+            return False
+        if asyncio.get_running_loop().time() < until:
+            return True
+        del self._failing[base_url]  # try jobs/{id} again (the next poll probes it)
+        return False
+
+    async def _probe_with_poll(
+        self, client: SutroClient, job_id: str, http: httpx.AsyncClient
+    ) -> StatusReport:
+        base_url = client.base_url
+        self._probes[base_url] = probe = asyncio.Event()
+        try:
+            try:
+                report = await client.fetch_job_async(job_id, http)
+            except (ServerError, ProtocolError):
+                self._failed(base_url)
+                raise
+            except SutroError as error:
+                if error.status_code not in ROUTE_ABSENT:
+                    raise
+                return await self._whose_404(client, job_id, http)
+            self._with.add(base_url)
+            return await _with_failure_story(report, client, job_id, http)
+        finally:
+            del self._probes[base_url]
+            probe.set()
+
+    async def _probe_with_details(
         self, base_url: str, ask: Callable[[], Awaitable[dict[str, Any]]]
     ) -> dict[str, Any] | SutroError:
         self._probes[base_url] = probe = asyncio.Event()
@@ -54,12 +170,36 @@ class DetailsSupport:
             result = await _outcome(ask)
             if isinstance(result, dict):
                 self._with.add(base_url)
-            elif result.status_code == 404:
-                self._without[base_url] = result
+                self._failing.pop(base_url, None)
+            elif result.status_code in ROUTE_ABSENT:
+                self._without[base_url] = NO_DETAILS
             return result
         finally:
             del self._probes[base_url]
             probe.set()
+
+
+def _looks_current(base_url: str) -> bool:
+    """Whether ``base_url`` has the SDK's form of a current deployment (``<origin>/v1``)."""
+    return httpx.URL(base_url).path.rstrip("/").endswith("/v1")
+
+
+async def _with_failure_story(
+    report: StatusReport, client: SutroClient, job_id: str, http: httpx.AsyncClient
+) -> StatusReport:
+    """A failed job's report with ``job-status``'s message and metadata (its context, row...).
+
+    One more request, once per failed job; if it fails, the job object's reason stands.
+    """
+    if report.status is not JobStatus.FAILED:
+        return report
+    try:
+        status = await client.fetch_status_async(job_id, http)
+    except SutroError:
+        return report
+    if status.status is not report.status:
+        return report
+    return dataclasses.replace(status, details=report.details)
 
 
 async def _outcome(ask: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any] | SutroError:

@@ -1,10 +1,11 @@
 """One watch per job, however many views show it: re-running a cell costs no requests.
 
 A :class:`JobFeed` is the poller's one listener for a (deployment, key, job,
-policy): it polls once, fetches details once (after the first answer, and
-after the end; behind status polls, never on a deployment known to have no
-details endpoint), reads one progress stream, and tells every
-:class:`FeedView` that follows it. It also tells the policy what it knows
+policy): it polls once, reads one progress stream, and tells every
+:class:`FeedView` that follows it. Details come with the polls where the
+deployment's ``jobs/{id}`` answers them (:mod:`~.details_support`); elsewhere
+they are fetched once after the first answer and once after the end (behind
+status polls, never on a deployment known to have none). It also tells the policy what it knows
 (:meth:`JobFeed.job_hint`: the job's real age, rows and rate).
 A view that joins late is told the latest state at once, without a request.
 Views are held weakly: a dropped card stops being told, and the watch ends
@@ -23,7 +24,6 @@ import httpx
 from ..api.client import SutroClient
 from ..api.shapes import StatusReport, epoch_seconds
 from ..errors import SutroError
-from .details_support import DetailsSupport
 from .policy import JobHint, PollPolicy
 from .poller import Poller
 from .progress import ProgressTracker
@@ -57,11 +57,8 @@ class JobFeed:
         client: SutroClient,
         job_id: str,
         policy: PollPolicy,
-        support: DetailsSupport | None = None,
     ):
         self.job_id = job_id
-        #: Which deployments have a details endpoint (shared by every feed of a poller).
-        self._support = DetailsSupport() if support is None else support
         self._poller = poller
         self._client = client
         self._policy = policy
@@ -117,26 +114,39 @@ class JobFeed:
     # -- the poller's listener --------------------------------------------------------
 
     def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
-        """Remember and fan out one poll's outcome; fetch details after the first and the end."""
+        """Remember and fan out one poll's outcome, then the details it brought or that are due.
+
+        Views hear the status first: a final status makes them wait for the
+        final details, which follow at once when the answer carried them.
+        """
         with self._lock:
             before = self._last
             self._last = (result, still_polling)
             if not still_polling:
                 self._watch = None
             views = list(self._views)
-            answered = isinstance(result, StatusReport)
-        for view in views:
-            deliver(view.on_poll_result, result, still_polling=still_polling)
         was_final = before is not None and isinstance(before[0], StatusReport)
         was_final = was_final and before[0].is_final  # type: ignore[union-attr, index]
-        if isinstance(result, StatusReport) and result.legacy:
-            if (result.is_final and not was_final) or not self._details_asked:
+        report = result if isinstance(result, StatusReport) else None
+        for view in views:
+            deliver(view.on_poll_result, result, still_polling=still_polling)
+        if report is None:
+            return
+        if report.details is not None:
+            self._details_asked = True  # they came with the answer
+            self._on_details(dict(report.details), final=report.is_final)
+        elif report.legacy:
+            if (report.is_final and not was_final) or not self._details_asked:
                 self._details_asked = True  # that API has none: say so without asking
-                self._on_details(NO_LEGACY_DETAILS, final=result.is_final)
-        elif isinstance(result, StatusReport) and result.is_final and not was_final:
+                self._on_details(NO_LEGACY_DETAILS, final=report.is_final)
+        elif report.is_final and not was_final:
             self._fetch_details(final=True)  # the final tokens, cost and completion time
-        elif answered and not self._details_asked:
+        elif not self._details_asked and not self._polls_bring_details():
             self._fetch_details(final=False)
+
+    def _polls_bring_details(self) -> bool:
+        """Whether this deployment's next polls carry the details (no request of their own)."""
+        return self._poller.details_support.polls_bring_details(self._client.base_url)
 
     def job_hint(self) -> JobHint | None:
         """What the policy may use beyond the status: the job's age, rows and rate."""
@@ -177,7 +187,7 @@ class JobFeed:
     def _fetch_details(self, *, final: bool) -> None:
         """Ask for details (once the job's status answered), unless the deployment has none."""
         self._details_asked = True
-        job_id, client, support = self.job_id, self._client, self._support
+        job_id, client, support = self.job_id, self._client, self._poller.details_support
         missing = support.missing(client.base_url)
         if missing is not None:  # this deployment has none: say so without asking
             self._on_details(missing, final=final)
@@ -229,7 +239,6 @@ class Feeds:
         self._feeds: weakref.WeakValueDictionary[tuple[object, ...], JobFeed] = (
             weakref.WeakValueDictionary()
         )
-        self._details_support = DetailsSupport()
 
     def feed(self, client: SutroClient, job_id: str, policy: PollPolicy) -> JobFeed:
         """The feed for this job, made on first use; keep a reference while following."""
@@ -237,7 +246,7 @@ class Feeds:
         with self._lock:
             feed = self._feeds.get(key)
             if feed is None:
-                feed = JobFeed(self._poller, client, job_id, policy, self._details_support)
+                feed = JobFeed(self._poller, client, job_id, policy)
                 self._feeds[key] = feed
             return feed
 

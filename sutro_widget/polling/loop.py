@@ -20,6 +20,7 @@ from ..api.shapes import StatusReport
 from ..api.transport import ClientFactory, pooled_client
 from ..errors import SutroError
 from .clock import SYSTEM_CLOCK, Clock
+from .details_support import DetailsSupport
 from .due import DueQueue
 from .forks import reset_after_fork
 from .policy import JobHint
@@ -55,6 +56,8 @@ class PollLoop:
         self._calls_running = 0
         self._streams: ProgressStreams | None = None
         self._stream_support = StreamSupport()  # which deployments stream, learnt once
+        #: Which deployments answer ``jobs/{id}`` (status and details in one), learnt once.
+        self.details_support = DetailsSupport()
         reset_after_fork(self)
 
     def _after_fork_in_child(self) -> None:
@@ -62,6 +65,7 @@ class PollLoop:
         self._lock = threading.Lock()
         self._thread = self._loop = self._wake_event = self._streams = None
         self._calls_running = 0
+        self.details_support = DetailsSupport()  # its probes waited on the parent's loop
         now = self.clock.monotonic()
         for watch in self._watches:
             watch.in_flight = watch.again_now = False
@@ -204,7 +208,8 @@ class PollLoop:
     async def _poll(
         self, watch: Watch, http: httpx.AsyncClient, slots: OriginSlots, wake: asyncio.Event
     ) -> None:
-        result, listener = await ask_in_turn(watch, http, slots), watch.listener()
+        result = await ask_in_turn(watch, http, slots, self.details_support)
+        listener = watch.listener()
         if result is None or listener is None:  # dropped while it waited for a slot
             self.unwatch(watch)  # (in_flight stays: it is never due again)
             return

@@ -18,6 +18,7 @@ import httpx
 from ..api.answers import waiting
 from ..api.shapes import StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
+from .details_support import DetailsSupport
 from .slots import URGENT, OriginSlots
 from .watch import Watch
 
@@ -49,10 +50,15 @@ class Work:
     sleep: float | None
 
 
-async def ask_status(watch: Watch, http: httpx.AsyncClient) -> StatusReport | SutroError:
-    """The status of ``watch``'s job, or the error that stood in its way."""
+async def ask_status(
+    watch: Watch, http: httpx.AsyncClient, support: DetailsSupport
+) -> StatusReport | SutroError:
+    """The status of ``watch``'s job (with its details where one request gives both), or the error.
+
+    ``support`` knows which deployments answer ``jobs/{id}`` (:mod:`~.details_support`).
+    """
     try:
-        return await watch.client.fetch_status_async(watch.job_id, http)
+        return await support.poll(watch.client, watch.job_id, http)
     except RateLimitedError as exc:
         return as_waited(exc, watch.policy.max_retry_after)
     except SutroError as exc:
@@ -63,14 +69,14 @@ async def ask_status(watch: Watch, http: httpx.AsyncClient) -> StatusReport | Su
 
 
 async def ask_in_turn(
-    watch: Watch, http: httpx.AsyncClient, slots: OriginSlots
+    watch: Watch, http: httpx.AsyncClient, slots: OriginSlots, support: DetailsSupport
 ) -> StatusReport | SutroError | None:
     """:func:`ask_status` once a slot of the job's deployment is free (status polls go first).
 
     ``None``: the watch was dropped while it waited, and nothing was asked.
     """
     async with slots.of(watch.client.base_url).held(URGENT):
-        return await ask_status(watch, http) if watch.active else None
+        return await ask_status(watch, http, support) if watch.active else None
 
 
 async def run_in_turn(call: Submitted, http: httpx.AsyncClient, slots: OriginSlots) -> Any:

@@ -4,9 +4,12 @@ The legacy API (and any deployment without ``stream-job-progress``) answers
 404 or the like. Twelve cards opened together on such a deployment would each
 open a stream and each get the refusal. So while a deployment's answer is
 unknown one stream goes first (the probe) and the others wait: its first line
-shows the deployment streams, and every running job may open one; a refusal
-counts against the deployment, and from :data:`REFUSALS_PER_DEPLOYMENT` jobs'
-refusals on (one job's 404 could be that job's) no stream is tried there.
+shows the deployment streams, and every running job may open one. A stream is
+only opened for a job the deployment has just said is running, so a refusal
+where no stream was heard yet is the route's, not the job's: from then on no
+stream is tried there for :data:`ABSENT_FOR` seconds, after which one job
+probes again (a deployment that gains the route, or refused once by mistake,
+is not written off for good).
 A waiting job loses nothing: it is polled at the pace of a job without a
 stream until its own stream delivers rows.
 """
@@ -15,12 +18,12 @@ from __future__ import annotations
 
 from .watch import Watch
 
-#: Jobs whose stream a deployment refused before none is tried there.
-REFUSALS_PER_DEPLOYMENT = 2
 #: Status codes that mean "no such endpoint here" rather than "this failed".
 REFUSAL_CODES = frozenset({404, 405, 410, 501})
 #: A probe that has said nothing for this long lets another job try.
 PROBE_PATIENCE = 10.0
+#: Seconds a refusal stands for the whole deployment before one job asks again.
+ABSENT_FOR = 600.0
 
 
 class StreamSupport:
@@ -32,19 +35,20 @@ class StreamSupport:
 
     def __init__(self) -> None:
         self._streaming: set[str] = set()
-        self._refusals: dict[str, set[str]] = {}
+        self._refused_at: dict[str, float] = {}
         self._probes: dict[str, tuple[Watch, float]] = {}
 
-    def absent(self, base_url: str) -> bool:
-        """Whether ``base_url`` refused enough jobs' streams to be taken as having none."""
-        return len(self._refusals.get(base_url, ())) >= REFUSALS_PER_DEPLOYMENT
+    def absent(self, base_url: str, now: float) -> bool:
+        """Whether ``base_url`` refused a stream within the last :data:`ABSENT_FOR` seconds."""
+        refused_at = self._refused_at.get(base_url)
+        return refused_at is not None and now - refused_at < ABSENT_FOR
 
     def may_open(self, watch: Watch, now: float) -> bool:
         """Whether ``watch`` may open its stream now; if it is the probe, it becomes one."""
         base_url = watch.client.base_url
         if base_url in self._streaming:
             return True
-        if self.absent(base_url):
+        if self.absent(base_url, now):
             return False
         probe = self._probes.get(base_url)
         if probe is not None and probe[0] is not watch and now - probe[1] < PROBE_PATIENCE:
@@ -54,12 +58,19 @@ class StreamSupport:
 
     def heard(self, watch: Watch) -> None:
         """``watch``'s stream delivered a line: the deployment streams."""
-        self._streaming.add(watch.client.base_url)
+        base_url = watch.client.base_url
+        self._streaming.add(base_url)
+        self._refused_at.pop(base_url, None)
         self._release(watch)
 
-    def refused(self, watch: Watch) -> None:
-        """``watch``'s stream was refused as an unknown route (see :data:`REFUSAL_CODES`)."""
-        self._refusals.setdefault(watch.client.base_url, set()).add(watch.job_id)
+    def refused(self, watch: Watch, now: float) -> None:
+        """``watch``'s stream was refused as an unknown route (see :data:`REFUSAL_CODES`).
+
+        On a deployment whose streams were heard, one job's refusal is that job's alone.
+        """
+        base_url = watch.client.base_url
+        if base_url not in self._streaming:
+            self._refused_at[base_url] = now
         self._release(watch)
 
     def ended(self, watch: Watch) -> None:

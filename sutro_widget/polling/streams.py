@@ -105,15 +105,15 @@ class ProgressStreams:
         """
         state = self._states.setdefault(watch, StreamState())
         running = report.status is JobStatus.RUNNING and watch.live and not watch.once
+        now = self._clock.monotonic()
         supported = not (report.legacy or state.unsupported)
-        supported = supported and not self._support.absent(watch.client.base_url)
+        supported = supported and not self._support.absent(watch.client.base_url, now)
         if not (running and supported):
             self._cancel(state)
             if not running:
                 state.failures = 0
             return
         open_already = state.task is not None and not state.task.done()
-        now = self._clock.monotonic()
         if open_already or now < state.retry_at or not self._support.may_open(watch, now):
             return
         state.rows_at = None
@@ -180,7 +180,7 @@ class ProgressStreams:
             ended_cleanly = True
         except SutroError as error:
             if error.status_code in REFUSAL_CODES:
-                self._support.refused(watch)
+                self._support.refused(watch, self._clock.monotonic())
                 state.unsupported = True
                 return  # the poll after the answer was already planned without a stream
             state.unsupported = not error.transient  # it never will work for this job

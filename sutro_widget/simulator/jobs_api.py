@@ -66,7 +66,14 @@ class JobsApi(ApiState):
                 gateway_faults="status",
                 preview=self._status_preview,
             ),
-            Route(DETAILS_ROUTE, re.compile("/v1/jobs/" + JOB_ID), V1, self._job_details),
+            Route(
+                DETAILS_ROUTE,
+                re.compile("/v1/jobs/" + JOB_ID),
+                V1,
+                self._job_details,
+                gateway_faults="status",  # it answers a job's status too
+                preview=self._details_preview,
+            ),
             Route(
                 STREAM_ROUTE,
                 re.compile("/v1/stream-job-progress/" + JOB_ID),
@@ -91,6 +98,14 @@ class JobsApi(ApiState):
         """The status a faulted request would have had, without starting the job's clock."""
         job_id = call.job_id or ""
         return status_body(call.route.generation, job_id, self._peek(job_id, call.now))
+
+    def _details_preview(self, call: Call) -> dict[str, object]:
+        """The details a faulted request would have had, without starting the job's clock."""
+        job_id = call.job_id or ""
+        job = self._job(job_id)
+        if job is None:
+            return {}
+        return job_body(job_id, job.view(call.now), self._wall(call.now))
 
     def _job_status(self, call: Call) -> Response:
         """``GET [/v1]/job-status/{job_id}``: the job's current step, in the route's generation."""

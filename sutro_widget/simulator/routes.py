@@ -45,10 +45,11 @@ __all__ = [
 #: opens a fake API on loopback, and is printed so demos need no real key.
 DEFAULT_API_KEY = "sim-demo-key"
 
-#: Names of the routes that answer "what is the status of job X" (both generations).
-STATUS_ROUTES = frozenset({"job-status", "v1/job-status"})
 #: Names of the current generation's other job routes (the legacy API has none of them).
 DETAILS_ROUTE = "v1/jobs"
+#: Names of the routes that answer "what is the status of job X": ``job-status`` in
+#: both generations, and ``jobs/{id}``, whose job object holds the status too.
+STATUS_ROUTES = frozenset({"job-status", "v1/job-status", DETAILS_ROUTE})
 STREAM_ROUTE = "v1/stream-job-progress"
 CANCEL_ROUTE = "v1/job-cancel"
 LIST_ROUTE = "v1/list-jobs"

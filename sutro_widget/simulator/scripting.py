@@ -147,7 +147,10 @@ class JobScripting(ApiState):
             return info_for(job_id, self._infos).num_rows
 
     def request_count(self, job_id: str | None = None, *, route: str | None = None) -> int:
-        """Count status requests (GET, either generation, any outcome), all or for one job.
+        """Count status requests (GET, any outcome), all or for one job.
+
+        Status requests are ``job-status`` (either generation) and ``jobs/{id}``,
+        which answers the status too (the widget polls it where it exists).
 
         ``job_id`` is the decoded id, so ``job%2Fx`` counts as ``job/x``.
         Requests to unknown paths are not status requests and are not counted.

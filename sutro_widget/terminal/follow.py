@@ -99,7 +99,6 @@ def follow_jobs(
     try:
         for tracker in trackers:
             watches.append(poller.watch(tracker.job_id, client, tracker, policy=policy))
-            _fetch_details(poller, client, tracker)
         refetch = functools.partial(_fetch_details, poller, client)
         interrupted = _draw_until_over(
             trackers, screen, timeout, stop or threading.Event(), refetch

@@ -61,15 +61,22 @@ class JobTracker:
         self._started = clock.monotonic()
         self._ended: float | None = None
         self._cut_short = ""
-        self._details_wanted = False
+        #: Details to fetch once the job answers, unless the answer brought them
+        #: (``jobs/{id}`` polls) or said there are none (the legacy API).
+        self._details_wanted = True
 
     # -- the poller's listener (runs on the poller thread) -------------------------
 
     def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
-        """Turn one poll's outcome into a reducer event."""
+        """Turn one poll's outcome into a reducer event (and take the details it carried)."""
         event: Event
         if isinstance(result, StatusReport):
             event = Answered(result, still_polling)
+            if result.details is not None:
+                self.on_details(dict(result.details))
+            if result.details is not None or result.legacy:
+                with self._lock:
+                    self._details_wanted = False
         else:
             event = Failed(result, still_polling)
         with self._lock:
@@ -115,7 +122,10 @@ class JobTracker:
                 self._mark_end()
 
     def take_details_retry(self) -> bool:
-        """True (once) when the details failed for a passing reason and the server has answered."""
+        """True (once) when details are wanted and the server has answered: fetch them then.
+
+        Wanted: not brought by the answers, not ruled out (legacy), or failed for a passing reason.
+        """
         with self._lock:
             due = self._details_wanted and self._card.status != ""
             if due:

@@ -434,10 +434,28 @@ def test_requests_n_answers_only_the_next_n(sim: Simulator, client: httpx.Client
 def test_faults_apply_to_status_gets_only(sim: Simulator, client: httpx.Client) -> None:
     sim.inject(Fault.HTTP_503)
     assert client.post(path("job-held-1")).status_code == 405
-    assert client.get("/v1/jobs/job-held-1").status_code == 200  # job details: never faulted
+    assert client.get("/v1/job-cancel/job-held-1").status_code == 200  # not a status answer
     assert client.get("/v1/jobs-nope/job-held-1").status_code == 404
     assert client.get("/_sim/faults").status_code == 200
     assert sim.fault_hits() == 0
+    # jobs/{id} answers the status too (the widget polls it), so the gateway fails it too.
+    assert client.get("/v1/jobs/job-held-1").status_code == 503
+    assert sim.fault_hits() == 1
+
+
+@pytest.mark.parametrize(
+    "fault", [Fault.STATUS_NUMBER, Fault.STATUS_LIST, Fault.STATUS_OTHER_JOB], ids=str
+)
+def test_a_wrong_shape_has_its_own_form_in_a_job_object(
+    fault: Fault, sim: Simulator, client: httpx.Client
+) -> None:
+    job_id = fresh()
+    sim.inject(fault, job_id=job_id, requests=1)
+    job = client.get(f"/v1/jobs/{job_id}").json()["job"]
+    if fault is Fault.STATUS_OTHER_JOB:
+        assert (job["job_id"], job["status"]) == (f"not-{job_id}", "QUEUED")
+    else:
+        assert (job["job_id"], isinstance(job["status"], str)) == (job_id, False)
 
 
 # DOWN acts on sockets; STREAM_BREAK on progress streams only (its wire test is

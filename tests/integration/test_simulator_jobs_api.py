@@ -301,7 +301,9 @@ def test_new_endpoints_are_v1_only_and_answer_404_401_405_like_the_others(
         posted = client.post(f"/{route}/job-held-1")
         assert (posted.status_code, posted.headers["allow"]) == (405, "GET")
     assert sim.status_of("job-held-1") == "queued", "refused requests must not touch the job"
-    assert sim.request_count() == 0, "these are not status requests"
+    # Only jobs/{id} is a status request too (it answers the status); refused ones count.
+    assert sim.request_count() == 2
+    assert sim.request_count(route="v1/job-cancel") == sim.request_count(route="v1/jobs") == 2
     with pytest.raises(KeyError):
         sim.rows_done("nope-1")
     with pytest.raises(KeyError):
@@ -321,7 +323,8 @@ def test_request_count_counts_status_unless_another_route_is_named(
     cancel(client, job_id)  # 409 by now, still counted
     _, ended = Reader(sim, job_id).rest()
     assert ended.error is None
-    assert sim.request_count(job_id) == 2
+    assert sim.request_count(job_id) == 2 + 3, "job-status, and jobs/{id} (it tells the status)"
+    assert sim.request_count(job_id, route="v1/job-status") == 2
     assert sim.request_count(job_id, route="v1/jobs") == 3
     assert sim.request_count(job_id, route="v1/job-cancel") == 2
     assert sim.request_count(job_id, route=STREAM) == 1

@@ -1,14 +1,17 @@
 """No request is asked twice for an answer already known: per deployment, not per card.
 
 A current deployment may lack the details endpoint and the progress stream
-(both 404). The first job on such a deployment finds out about details (the
-second about the stream: one job's 404 could be that job's); no later card
-asks again, and none asks for "final details" it knows cannot come. The
-legacy API has neither by definition: its answers say so, and nothing is asked.
+(both 404). The first job on such a deployment finds out about both (its
+stream is opened only once its status said "running", so a 404 there is the
+route's, not the job's); no later card asks again, and none asks for "final
+details" it knows cannot come. The legacy API has neither by definition: its
+answers say so, and nothing is asked. Where the details route exists, polls
+ask it (status and details in one answer), so no card asks for details apart.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from sutro_widget.polling.poller import Poller
@@ -48,21 +51,36 @@ def _asked_once_or_twice(sim: Simulator, poller: Poller, fresh_id: Callable[[str
     assert first.wait(30) == "succeeded"
     asked_first = {path: asked(sim, first.job_id, path) for path in MISSING}
     assert asked_first == {"jobs": 1, "stream-job-progress": 1}
-    # One job's 404 on its stream could be that job's: a second job's makes it the route's.
-    second = make_card(sim, fresh_id("job-succeeds"), poller)
-    assert second.wait(30) == "succeeded"
-    asked_second = {path: asked(sim, second.job_id, path) for path in MISSING}
-    assert asked_second == {"jobs": 0, "stream-job-progress": 1}, "details known after one"
 
-    others = [make_card(sim, fresh_id("job-succeeds"), poller) for _ in range(4)]
+    others = [make_card(sim, fresh_id("job-succeeds"), poller) for _ in range(5)]
     for card in others:
         assert card.wait(30) == "succeeded"  # waiting for details that cannot come ends too
     by_others = {path: sum(asked(sim, card.job_id, path) for card in others) for path in MISSING}
     assert by_others == {"jobs": 0, "stream-job-progress": 0}
 
 
-def test_a_job_that_is_not_found_gets_no_details_request(sim: Simulator, poller: Poller) -> None:
+def test_a_job_that_is_not_found_is_asked_once_per_route_and_then_left(
+    sim: Simulator, poller: Poller
+) -> None:
     card = make_card(sim, "no-such-job-anywhere", poller)
     wait_for(lambda: card.state == "not-found", what="not found")
-    assert sim.request_count("no-such-job-anywhere", route="v1/jobs") == 0
+    # jobs/{id} says 404 (the job's or the route's?), job-status says whose: the job's.
+    assert sim.request_count("no-such-job-anywhere", route="v1/jobs") == 1
+    assert sim.request_count("no-such-job-anywhere", route="v1/job-status") <= 1
+    before = len(sim.requests)
+    threading.Event().wait(0.5)  # FAST polls every 0.2 s: a poll after the end would show
+    assert len(sim.requests) == before, "nothing asked after the answer that it does not exist"
     card.close()
+
+
+def test_where_details_exist_polls_ask_them_and_no_card_asks_apart(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
+    cards = [make_card(sim, fresh_id("job-succeeds"), poller) for _ in range(3)]
+    for card in cards:
+        assert card.wait(30) == "succeeded"
+        assert card.details.get("name"), "the details came with the polls"
+        assert card.details.get("job_cost") is not None, "the final cost came with the end"
+        polls = asked(sim, card.job_id, "jobs")
+        assert polls >= 2, "every poll after the first asks jobs/{id}"
+        assert asked(sim, card.job_id, "job-status") <= 1, "at most the first poll of all"

@@ -4,8 +4,10 @@
 more than 5 s" - unless its progress stream is delivering new rows, which is
 asking by other means: then a status check comes within 10 s of the last new
 rows (the stall watchdog), and at most 5 s after that when the budget is spent.
-And requests never run ahead of the SDK's budget (one per 5 s of a watch's
-life, plus the first, plus what the user asked for with Refresh).
+And requests that tell a job's status (``job-status``, and ``jobs/{id}``,
+which the poller asks instead where it exists) never run ahead of the SDK's
+budget: one per 5 s of a watch's life, plus the first, plus what the user
+asked for with Refresh, plus one for the final cost after the end.
 
 A hypothesis state machine interleaves, for many jobs on up to three
 deployments (legacy and current API): every status; streams that deliver, are
@@ -245,6 +247,9 @@ class PollPromise(RuleBasedStateMachine):
     def _check_budget(self, card: Card) -> None:
         made = len(card.job.status_requests) - card.requests_before
         allowed = 2 + (self.loop.now - card.since) / PACE + card.refreshes
+        ended = card.job.final_answered_at
+        if ended is not None and ended >= card.since:
+            allowed += 1  # the final cost, asked apart where the end came from job-status
         assert made <= allowed, (
             f"{card.job.job_id} on {card.deployment.host}: {made} status requests in "
             f"{self.loop.now - card.since:.1f} s, budget {allowed:.1f}"

@@ -159,8 +159,13 @@ def _truncated(ctx: FaultContext) -> FaultAnswer:
 
 
 def _wrong_shape(ctx: FaultContext) -> FaultAnswer:
-    """The real status with ``job_status`` swapped for a shape no client should accept."""
+    """The real status with ``job_status`` swapped for a shape no client should accept.
+
+    A ``jobs/{id}`` answer gets the same faults in its own shape (see :func:`_wrong_job`).
+    """
     fault, body = ctx.spec.mode, dict(ctx.real)
+    if isinstance(body.get("job"), Mapping):
+        return _wrong_job(ctx, body)
     status = body.get("job_status")
     if isinstance(status, Mapping):  # current generation: {job_id: STATUS}
         status = next(iter(status.values()), "")
@@ -172,6 +177,18 @@ def _wrong_shape(ctx: FaultContext) -> FaultAnswer:
     else:
         body["job_status"] = {f"not-{ctx.job_id}": spelled}
     return FaultAnswer(fault, 200, _JSON_TYPE, _json(body))
+
+
+def _wrong_job(ctx: FaultContext, body: dict[str, object]) -> FaultAnswer:
+    """A job object whose status is a number or a list, or that is about another job."""
+    fault, job = ctx.spec.mode, dict(body["job"])  # type: ignore[call-overload]
+    if fault is Fault.STATUS_NUMBER:
+        job["status"] = STATUS_AS_NUMBER
+    elif fault is Fault.STATUS_LIST:
+        job["status"] = [job.get("status", "")]
+    else:
+        job["job_id"] = f"not-{ctx.job_id}"
+    return FaultAnswer(fault, 200, _JSON_TYPE, _json({**body, "job": job}))
 
 
 def _huge_body(ctx: FaultContext) -> FaultAnswer:
