@@ -205,7 +205,7 @@ class JobBoard(HostWidget):
             len(self._rows),
             feed,
             clock=self._poller.clock,
-            stale_after=self._policy.stale_threshold,
+            stale_after=self._policy.stale_after,
         )
         self._rows[job_id] = row
         return row

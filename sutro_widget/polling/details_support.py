@@ -42,6 +42,25 @@ FAILING_FOR = 60.0
 NO_DETAILS = SutroError("This deployment has no job details endpoint.", status_code=404)
 
 
+class Asker:
+    """One poll's requests about one job, counted: each spends the poll budget."""
+
+    def __init__(self, client: SutroClient, job_id: str, http: httpx.AsyncClient) -> None:
+        self.client, self.job_id, self._http = client, job_id, http
+        #: Requests sent so far (2 where a ``jobs/{id}`` 404 was told apart by ``job-status``).
+        self.requests = 0
+
+    async def status(self) -> StatusReport:
+        """``job-status``: the status alone."""
+        self.requests += 1
+        return await self.client.fetch_status_async(self.job_id, self._http)
+
+    async def job(self) -> StatusReport:
+        """``jobs/{id}``: the status with the details."""
+        self.requests += 1
+        return await self.client.fetch_job_async(self.job_id, self._http)
+
+
 class DetailsSupport:
     """What each deployment said about ``jobs/{id}``; used on the poller's loop."""
 
@@ -63,24 +82,24 @@ class DetailsSupport:
             return True
         return base_url not in self._without and _looks_current(base_url)
 
-    async def poll(self, client: SutroClient, job_id: str, http: httpx.AsyncClient) -> StatusReport:
-        """Ask ``job_id``'s status the cheapest way this deployment allows; raise its error.
+    async def poll(self, ask: Asker) -> StatusReport:
+        """The job's status, asked the cheapest way this deployment allows; raise its error.
 
         The answer carries the details (:attr:`StatusReport.details`) when it came from
         ``jobs/{id}``. A failed job's answer is completed from ``job-status``, whose
         metadata tells more of the failure than the job object does.
         """
-        base_url = client.base_url
+        base_url = ask.client.base_url
         while True:
             if base_url in self._with:
-                return await self._ask_job(client, job_id, http)
+                return await self._ask_job(ask)
             if base_url in self._without or self._is_failing(base_url):
-                return await client.fetch_status_async(job_id, http)
+                return await ask.status()
             if not _looks_current(base_url):
-                return await client.fetch_status_async(job_id, http)
+                return await ask.status()
             probe = self._probes.get(base_url)
             if probe is None:
-                return await self._probe_with_poll(client, job_id, http)
+                return await self._probe_with_poll(ask)
             await probe.wait()
 
     async def fetch(
@@ -100,31 +119,34 @@ class DetailsSupport:
             await probe.wait()
         return await _outcome(ask)
 
-    async def _ask_job(
-        self, client: SutroClient, job_id: str, http: httpx.AsyncClient
-    ) -> StatusReport:
+    async def _ask_job(self, ask: Asker) -> StatusReport:
         try:
-            report = await client.fetch_job_async(job_id, http)
+            report = await ask.job()
         except (ServerError, ProtocolError):
-            self._failed(client.base_url)
+            self._failed(ask.client.base_url)
             raise
         except SutroError as error:
             if error.status_code not in ROUTE_ABSENT:
                 raise
-            return await self._whose_404(client, job_id, http)
-        return await _with_failure_story(report, client, job_id, http)
+            return await self._whose_404(ask)
+        return await _with_failure_story(report, ask)
 
-    async def _whose_404(
-        self, client: SutroClient, job_id: str, http: httpx.AsyncClient
-    ) -> StatusReport:
+    async def _whose_404(self, ask: Asker) -> StatusReport:
         """``jobs/{id}`` said 404: the job's or the route's? ``job-status`` tells.
 
-        It raises the job's own 404; if it answers, the deployment has no details route.
-        Never a job given up for a route that is missing.
+        It raises the job's own 404; if it answers, the deployment has no details route;
+        if it fails otherwise, polls ask ``job-status`` for a while. Never a job given up
+        for a route that is missing.
         """
-        report = await client.fetch_status_async(job_id, http)
-        self._with.discard(client.base_url)
-        self._without[client.base_url] = NO_DETAILS
+        base_url = ask.client.base_url
+        try:
+            report = await ask.status()
+        except SutroError as error:
+            if error.status_code != 404:
+                self._failed(base_url)
+            raise
+        self._with.discard(base_url)
+        self._without[base_url] = NO_DETAILS
         return report
 
     def _failed(self, base_url: str) -> None:
@@ -141,23 +163,21 @@ class DetailsSupport:
         del self._failing[base_url]  # try jobs/{id} again (the next poll probes it)
         return False
 
-    async def _probe_with_poll(
-        self, client: SutroClient, job_id: str, http: httpx.AsyncClient
-    ) -> StatusReport:
-        base_url = client.base_url
+    async def _probe_with_poll(self, ask: Asker) -> StatusReport:
+        base_url = ask.client.base_url
         self._probes[base_url] = probe = asyncio.Event()
         try:
             try:
-                report = await client.fetch_job_async(job_id, http)
+                report = await ask.job()
             except (ServerError, ProtocolError):
                 self._failed(base_url)
                 raise
             except SutroError as error:
                 if error.status_code not in ROUTE_ABSENT:
                     raise
-                return await self._whose_404(client, job_id, http)
+                return await self._whose_404(ask)
             self._with.add(base_url)
-            return await _with_failure_story(report, client, job_id, http)
+            return await _with_failure_story(report, ask)
         finally:
             del self._probes[base_url]
             probe.set()
@@ -184,9 +204,7 @@ def _looks_current(base_url: str) -> bool:
     return httpx.URL(base_url).path.rstrip("/").endswith("/v1")
 
 
-async def _with_failure_story(
-    report: StatusReport, client: SutroClient, job_id: str, http: httpx.AsyncClient
-) -> StatusReport:
+async def _with_failure_story(report: StatusReport, ask: Asker) -> StatusReport:
     """A failed job's report with ``job-status``'s message and metadata (its context, row...).
 
     One more request, once per failed job; if it fails, the job object's reason stands.
@@ -194,7 +212,7 @@ async def _with_failure_story(
     if report.status is not JobStatus.FAILED:
         return report
     try:
-        status = await client.fetch_status_async(job_id, http)
+        status = await ask.status()
     except SutroError:
         return report
     if status.status is not report.status:

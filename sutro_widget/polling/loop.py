@@ -208,21 +208,26 @@ class PollLoop:
     async def _poll(
         self, watch: Watch, http: httpx.AsyncClient, slots: OriginSlots, wake: asyncio.Event
     ) -> None:
-        result = await ask_in_turn(watch, http, slots, self.details_support)
+        polled = await ask_in_turn(watch, http, slots, self.details_support)
         listener = watch.listener()
-        if result is None or listener is None:  # dropped while it waited for a slot
+        if polled is None or listener is None:  # dropped while it waited for a slot
             self.unwatch(watch)  # (in_flight stays: it is never due again)
             return
+        result = polled.result
         streams, hint = self._streams, hint_of(listener)
         if isinstance(result, StatusReport) and streams:
             streams.follow(watch, result)  # opened now, it counts once it delivers rows
-        still_polling = self._reschedule(watch, result, hint)
+        still_polling = self._reschedule(watch, result, hint, polled.requests)
         if still_polling is not None:
             deliver(listener.on_poll_result, result, still_polling=still_polling)
         wake.set()
 
     def _reschedule(
-        self, watch: Watch, result: StatusReport | SutroError, hint: JobHint | None
+        self,
+        watch: Watch,
+        result: StatusReport | SutroError,
+        hint: JobHint | None,
+        requests: int = 1,
     ) -> bool | None:
         """Apply the policy to ``result``; return whether the job is still polled.
 
@@ -235,7 +240,9 @@ class PollLoop:
                 return None
             now = self.clock.monotonic()
             streaming = self.is_streaming(watch)
-            decision = watch.decide(result, streaming=streaming, hint=hint, now=now)
+            decision = watch.decide(
+                result, streaming=streaming, hint=hint, now=now, requests=requests
+            )
             if decision.delay is None:
                 watch.active = False
                 self._watches.discard(watch)

@@ -5,18 +5,16 @@ The peer to beat is the SDK's ``await_job_completion``: a request every 5 s
 (720 per job-hour, a finish seen 2.5 s late at the median). Never worse:
 
 * **a budget at the SDK's pace**: from the first poll, a job earns one
-  request per ``budget_interval`` (5 s) of its age and each poll spends one,
-  so requests never run ahead of the SDK's; healthy intervals are at most
-  ``budget_interval`` while the job can end at any moment, so a finish is
-  never seen later than the SDK would see it;
+  request per ``budget_interval`` (5 s) of its age and each request spends
+  one; healthy intervals are at most ``budget_interval`` while the job can
+  end at any moment, so a finish is never seen later than the SDK would;
 * **waiting is cheap**: while a job is pending, queued or starting (it
   cannot succeed yet) the interval grows to ``max_interval`` (15 s),
   which saves two thirds of the wait's budget;
 * **the savings are spent where the end can be**: while the job runs, the
   saved credit is spread over a horizon as long as the job has been running
   (at least ``horizon_min``): a job that has run 20 minutes is likely to run
-  about that long again, so the credit is not all spent in the first seconds
-  (where a 1 s -> 15 s backoff spent it);
+  about that long again, so the credit is not all spent in the first seconds;
 * **with a stream that delivers rows** (never one merely opened, refused,
   broken or silent) its end shows the finish within milliseconds; polls are a
   safety net every ``streaming_interval`` (``streaming_quiet_interval`` while
@@ -96,16 +94,14 @@ class PollPolicy:
     #: ``horizon_min`` seconds of running.
     budget_burst: float = 60.0
     horizon_min: float = 60.0
-    #: Requests paid in advance for the card's others (details, the first stream
-    #: request). 0 by default, so a card on a queued job re-checks within 5 s.
+    #: Requests paid in advance for a card's others; 0, so a queued job re-checks within 5 s.
     reserved: float = 0.0
     #: Saved requests never spent on shorter gaps: the card's others (details, a
     #: 404 showing the deployment has none), so the total stays under the SDK's.
     budget_margin: float = 1.0
     error_initial: float = 2.0
     error_max: float = 120.0
-    #: The backoff cap for a server that does not answer at all (refused, timed
-    #: out): a card recovers within seconds; a failing server gets ``error_max``.
+    #: The backoff cap for a server that does not answer (refused, timed out): recovery in seconds.
     unreachable_max: float = 8.0
     #: A longer ``Retry-After`` is cut to this: a server must not silence a card for a day.
     max_retry_after: float = MAX_RETRY_AFTER
@@ -114,9 +110,8 @@ class PollPolicy:
     #: once, so polls are a safety net: with jitter under 15 s, so that a
     #: stream left open after the job ended cannot hide the end for longer.
     streaming_interval: float = 13.5
-    #: The safety net while a :class:`JobHint` shows rows still flowing
-    #: (fresh progress, not at the total): a stalled or finished stream gets
-    #: ``streaming_interval`` again.
+    #: The safety net while a :class:`JobHint` shows rows still flowing (fresh, not
+    #: at the total); a stalled or finished stream gets ``streaming_interval`` again.
     streaming_quiet_interval: float = 60.0
     #: Progress older than this is stalled; a predicted end is polled this after.
     stall_after: float = 10.0
@@ -137,11 +132,6 @@ class PollPolicy:
             raise ValueError("Need budget_interval > 0, budget_burst >= 1, horizon_min > 0.")
 
     @property
-    def stale_threshold(self) -> float:
-        """Seconds without contact after which a failing card says it lost contact."""
-        return self.stale_after
-
-    @property
     def pace(self) -> float:
         """Seconds per earned request, and the longest interval while a job can end."""
         return min(self.budget_interval, self.max_interval)
@@ -160,14 +150,16 @@ class PollPolicy:
         status: JobStatus | None = None,
         hint: JobHint | None = None,
         rand: Random = random.random,
+        requests: int = 1,
     ) -> Decision:
         """Decide after a good answer: stop if final, else by phase (module docstring).
 
-        ``status`` ``None`` (not known) counts as running; ``streaming``: a stream delivers rows.
+        ``status`` ``None`` (not known) counts as running; ``streaming``: a stream delivers rows;
+        ``requests``: how many the answer took (each spends the budget).
         """
         if final:
             return Decision(replace(state, failures=0), None)
-        state = replace(state, failures=0, credit=state.credit - 1)
+        state = replace(state, failures=0, credit=state.credit - requests)
         spread = 1 + self.jitter * (2 * rand() - 1)
         if status in WAITING:
             grown = min(self.max_interval, state.interval * self.growth)
@@ -200,14 +192,15 @@ class PollPolicy:
         streaming: bool,
         once: bool = False,
         hint: JobHint | None = None,
+        requests: int = 1,
     ) -> Decision:
         """Decide after one poll of either outcome (what the poller calls).
 
         ``once`` (a single refresh) never schedules another poll; ``streaming``
-        counts only while the job runs.
+        counts only while the job runs; ``requests``: what the poll took.
         """
         if isinstance(result, SutroError):
-            decision = self.after_error(state, result)
+            decision = self.after_error(state, result, requests=requests)
             return Decision(decision.state, None) if once else decision
         return self.after_answer(
             state,
@@ -216,14 +209,20 @@ class PollPolicy:
             streaming=streaming and result.status is JobStatus.RUNNING,
             status=result.status,
             hint=hint,
+            requests=requests,
         )
 
     def after_error(
-        self, state: PollState, error: SutroError, *, rand: Random = random.random
+        self,
+        state: PollState,
+        error: SutroError,
+        *,
+        rand: Random = random.random,
+        requests: int = 1,
     ) -> Decision:
         """Decide after a failure: stop if it cannot pass, else back off with jitter."""
         failures = state.failures + 1
-        next_state = replace(state, failures=failures, credit=state.credit - 1)
+        next_state = replace(state, failures=failures, credit=state.credit - requests)
         if not error.transient:
             return Decision(next_state, None)
         cap = self.unreachable_max if isinstance(error, NetworkError) else self.error_max

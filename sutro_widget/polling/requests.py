@@ -18,7 +18,7 @@ import httpx
 from ..api.answers import waiting
 from ..api.shapes import StatusReport
 from ..errors import NetworkError, RateLimitedError, SutroError
-from .details_support import DetailsSupport
+from .details_support import Asker, DetailsSupport
 from .slots import URGENT, OriginSlots
 from .watch import Watch
 
@@ -50,27 +50,36 @@ class Work:
     sleep: float | None
 
 
-async def ask_status(
-    watch: Watch, http: httpx.AsyncClient, support: DetailsSupport
-) -> StatusReport | SutroError:
+@dataclass(frozen=True)
+class Polled:
+    """One poll's outcome, and how many requests it took (each spends the poll budget)."""
+
+    result: StatusReport | SutroError
+    requests: int
+
+
+async def ask_status(watch: Watch, http: httpx.AsyncClient, support: DetailsSupport) -> Polled:
     """The status of ``watch``'s job (with its details where one request gives both), or the error.
 
     ``support`` knows which deployments answer ``jobs/{id}`` (:mod:`~.details_support`).
     """
+    ask = Asker(watch.client, watch.job_id, http)
+    result: StatusReport | SutroError
     try:
-        return await support.poll(watch.client, watch.job_id, http)
+        result = await support.poll(ask)
     except RateLimitedError as exc:
-        return as_waited(exc, watch.policy.max_retry_after)
+        result = as_waited(exc, watch.policy.max_retry_after)
     except SutroError as exc:
-        return exc
+        result = exc
     except Exception as exc:  # a bug must become a card message, not a dead thread
         log.debug("unexpected error polling %s", watch.job_id, exc_info=True)
-        return NetworkError(f"Unexpected problem while polling ({type(exc).__name__}).")
+        result = NetworkError(f"Unexpected problem while polling ({type(exc).__name__}).")
+    return Polled(result, max(1, ask.requests))
 
 
 async def ask_in_turn(
     watch: Watch, http: httpx.AsyncClient, slots: OriginSlots, support: DetailsSupport
-) -> StatusReport | SutroError | None:
+) -> Polled | None:
     """:func:`ask_status` once a slot of the job's deployment is free (status polls go first).
 
     ``None``: the watch was dropped while it waited, and nothing was asked.

@@ -51,6 +51,16 @@ def hint_of(listener: object) -> JobHint | None:
     return hint if isinstance(hint, JobHint) else None
 
 
+@dataclass(frozen=True)
+class _Basis:
+    """What one decision started from: the settled state, the poll's result and cost."""
+
+    state: PollState
+    result: StatusReport | SutroError
+    changed: bool
+    requests: int
+
+
 @dataclass(eq=False)
 class Watch:
     """One job being polled for one listener. Returned by ``Poller.watch``."""
@@ -71,9 +81,7 @@ class Watch:
     decided_at: float | None = None
     scheduled: float = 0.0
     #: What the last decision started from, so a change of the stream can re-decide it.
-    _basis: tuple[PollState, StatusReport | SutroError, bool] | None = field(
-        default=None, repr=False
-    )
+    _basis: _Basis | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.state = self.policy.start()
@@ -85,11 +93,13 @@ class Watch:
         streaming: bool,
         hint: JobHint | None,
         now: float,
+        requests: int = 1,
     ) -> Decision:
         """Apply the policy to one poll's ``result`` at ``now``, remembering what it keeps.
 
         The budget is settled first for the time really waited since the last
-        decision (a poll that came early or late), so it counts real time.
+        decision (a poll that came early or late), so it counts real time;
+        ``requests`` is what the poll took (each spends the budget).
         """
         changed = isinstance(result, StatusReport) and result != self.last_report
         if isinstance(result, StatusReport):
@@ -98,7 +108,7 @@ class Watch:
         if self.decided_at is not None:
             waited = now - self.decided_at
             state = self.policy.settle(state, scheduled=self.scheduled, waited=waited)
-        self._basis = (state, result, changed)
+        self._basis = _Basis(state, result, changed, requests)
         self.decided_at = now
         return self._apply(self._basis, streaming=streaming, hint=hint)
 
@@ -119,16 +129,15 @@ class Watch:
             return 0.0
         return self.policy.credit_wait(self.state, elapsed=now - self.decided_at)
 
-    def _apply(
-        self,
-        basis: tuple[PollState, StatusReport | SutroError, bool],
-        *,
-        streaming: bool,
-        hint: JobHint | None,
-    ) -> Decision:
-        state, result, changed = basis
+    def _apply(self, basis: _Basis, *, streaming: bool, hint: JobHint | None) -> Decision:
         decision = self.policy.after_result(
-            state, result, changed=changed, streaming=streaming, once=self.once, hint=hint
+            basis.state,
+            basis.result,
+            changed=basis.changed,
+            streaming=streaming,
+            once=self.once,
+            hint=hint,
+            requests=basis.requests,
         )
         self.state = decision.state
         self.scheduled = decision.delay or 0.0

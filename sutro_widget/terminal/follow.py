@@ -91,7 +91,7 @@ def follow_jobs(
     live = is_interactive(out) if interactive is None else interactive
     screen: LiveScreen | LogScreen = LiveScreen(out) if live else LogScreen(out)
     trackers = [
-        JobTracker(job_id, clock=poller.clock, stale_after=policy.stale_threshold)
+        JobTracker(job_id, clock=poller.clock, stale_after=policy.stale_after)
         for job_id in dict.fromkeys(job_ids)
     ]
     watches: list[Watch] = []
