@@ -13,10 +13,10 @@ played by separate simulators, so requests are counted apart:
 * **sdk**: the real SDK, on the current API (it speaks no other: it always
   adds ``/v1`` and reads ``job_status[job_id]``; its loop would be the same);
 * **widget, current API**: ``JobStatusWidget`` with default settings, on
-  ``/v1`` (progress stream, details);
+  ``/v1`` (progress stream; polls ask ``jobs/{id}``, status and details in one);
 * **widget, current API without a stream**: the same on a deployment whose
   ``stream-job-progress`` answers 404 like any unknown route (``without=
-  ["stream"]``); two jobs' refusals and no job tries it there again;
+  ["stream"]``); one refusal and no job tries it there again;
 * **widget, legacy API**: the same on the root path; its answers are the
   legacy generation's, which has no stream and no details, so neither is asked.
 
@@ -28,7 +28,8 @@ is its first request's time plus its script's length; a way's delay is from
 there to when it saw the end (the SDK: its wait returned; the widget: its
 ``on_complete``). Requests are every request naming the job, whatever the
 route or answer (the card's details too, which the SDK never asks for;
-"status" counts the status requests alone), per hour of the jobs' lives
+"status" counts the requests that tell a status: ``job-status`` and
+``jobs/{id}``), per hour of the jobs' lives
 from the first request to the end, the same hours for every way. Jobs run in
 real time: the SDK's 5 s sleep cannot be compressed, so long jobs are left to
 ``policy_sim.py`` (virtual time).
@@ -142,7 +143,7 @@ def summarise(way: Way, ids: list[str], lengths: dict[str, float]) -> dict[str, 
             delays.append(seen - end)
         life += lengths[job_id]
         requests += way.requests(job_id)
-        status += way.requests(job_id, route="job-status")
+        status += way.requests(job_id, route="job-status") + way.requests(job_id, route="/jobs/")
     delays.sort()
     return {
         "seen": len(delays),
