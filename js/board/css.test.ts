@@ -24,6 +24,14 @@ describe("one stylesheet for the card and the board", () => {
     for (const match of css.matchAll(/var\(--jp-[\w-]+,\s*([^;]*)/g)) expect(match[1]).toMatch(/^var\(--vscode-/);
   });
 
+  it("reads VS Code's own variables first inside VS Code, where the --jp-* ones are always light", () => {
+    const block = /body\.vscode-light :is[^{]*\{([^}]*)\}/.exec(css)?.[1] ?? "";
+    for (const name of ["fg", "muted", "bg", "bg-subtle", "border", "focus", "font", "mono"]) {
+      expect(block, name).toMatch(new RegExp(`--sutro-${name}: var\\(--vscode-`));
+    }
+    expect(block).not.toMatch(/--jp-/);
+  });
+
   it("keeps a row's line within 32px", () => {
     const rule = /\.sutro-job-board \.sutro-job-board__line \{([^}]*)\}/.exec(css)?.[1] ?? "";
     expect(rule).toMatch(/height: 28px/);
