@@ -89,7 +89,7 @@ class JobStatusWidget(CardView):
         super().__init__(
             job_id,
             clock=self._poller.clock,
-            stale_after=self._policy.stale_threshold,
+            stale_after=self._policy.stale_after,
             compact=compact,
             sync_mode=sync_mode,
             budget=budget_of(self._poller),
