@@ -7,14 +7,19 @@
  * "stop" | "resume", job_id}, {type: "cancel_all"}, {type: "load_more"}).
  * Exports only `default { render }`; the CSS is widget.css, handed over by Python.
  */
+import { followedBoard } from "./board/follow";
 import type { BoardRenderProps } from "./board/model";
 import { startBoard } from "./board/view";
 import { Lifetime } from "./lifetime";
 
-/** Renders one view; the returned cleanup and an abort of `signal` both undo everything (both are safe). */
+/**
+ * Renders one view; the returned cleanup and an abort of `signal` both undo
+ * everything (both are safe). The view reads the model through
+ * `followedBoard`, so a board whose kernel is gone says so instead of looking live.
+ */
 function render({ model, el, signal }: BoardRenderProps): () => void {
   const lifetime = new Lifetime();
-  el.append(startBoard(model, lifetime));
+  el.append(startBoard(followedBoard(model, lifetime), lifetime));
   const cleanup = (): void => lifetime.dispose();
   if (signal) {
     if (signal.aborted) cleanup();

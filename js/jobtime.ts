@@ -40,7 +40,7 @@ export function jobFinishMs(details: Record<string, unknown>, finishedAt: number
 export interface Stops {
   finished_at: number;
   last_checked_at: number;
-  /** Where a stopped card's clock stands (absent or 0: at the last answer). */
+  /** Where a stopped (or unfollowed) card's clock stands (absent or 0: at the last answer). */
   stopped_at?: number;
   history: HistoryEntry[];
 }
@@ -57,7 +57,9 @@ export function frozenAt(state: string, stops: Stops): number | null {
   const lastSeen = stops.history[stops.history.length - 1]?.at ?? null;
   const lastChecked = positive(stops.last_checked_at);
   if (isFinal(state)) return positive(stops.finished_at) ?? lastChecked ?? lastSeen;
-  if (state === "stopped") return positive(stops.stopped_at ?? 0) ?? lastChecked ?? lastSeen;
+  if (state === "stopped" || state === "unfollowed") {
+    return positive(stops.stopped_at ?? 0) ?? lastChecked ?? lastSeen;
+  }
   return lastChecked ?? lastSeen;
 }
 

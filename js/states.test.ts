@@ -18,6 +18,7 @@ const CONTRACT: Array<[string, string, string, string, boolean, boolean]> = [
   ["unreachable", "\u2297", "Unreachable", "failure", false, false],
   ["stale", "\u25F7", "Contact lost", "warning", false, false],
   ["stopped", "\u25A0", "Stopped", "waiting", false, false],
+  ["unfollowed", "\u2016", "Not followed", "warning", false, false],
   ["pending", "\u25CB", "Pending", "waiting", true, false],
   ["submitted", "\u2191", "Submitted", "waiting", true, false],
   ["queued", "\u22EF", "Queued", "waiting", true, false],
@@ -35,14 +36,14 @@ describe("look table", () => {
     expect(lookFor(state)).toEqual({ icon, word, tone, live, final });
   });
 
-  it("has the 16 card states and the 10 server statuses, in the contract's order", () => {
+  it("has the 17 card states and the 10 server statuses, in the contract's order", () => {
     expect([...CARD_STATES]).toEqual(CONTRACT.map(([state]) => state));
-    expect([...SERVER_STATUSES]).toEqual(CONTRACT.slice(6).map(([state]) => state));
+    expect([...SERVER_STATUSES]).toEqual(CONTRACT.slice(7).map(([state]) => state));
   });
 
   it("gives every state its own icon and its own word", () => {
-    expect(new Set(CARD_STATES.map((s) => lookFor(s).icon)).size).toBe(16);
-    expect(new Set(CARD_STATES.map((s) => lookFor(s).word)).size).toBe(16);
+    expect(new Set(CARD_STATES.map((s) => lookFor(s).icon)).size).toBe(17);
+    expect(new Set(CARD_STATES.map((s) => lookFor(s).word)).size).toBe(17);
   });
 
   it("is written the way the Python contract test parses it: one entry per line, \\u escapes", () => {
@@ -107,6 +108,7 @@ describe("live and final", () => {
       "unreachable",
       "stale",
       "stopped",
+      "unfollowed",
       "succeeded",
       "failed",
       "cancelled",

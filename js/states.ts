@@ -27,6 +27,7 @@ export const CARD_STATES = [
   "unreachable",
   "stale",
   "stopped",
+  "unfollowed",
   ...SERVER_STATUSES,
 ] as const;
 
@@ -55,6 +56,7 @@ const LOOKS: Record<CardState, StateLook> = {
   unreachable: { icon: "\u2297", word: "Unreachable", tone: "failure", live: false, final: false },
   stale: { icon: "\u25F7", word: "Contact lost", tone: "warning", live: false, final: false },
   stopped: { icon: "\u25A0", word: "Stopped", tone: "waiting", live: false, final: false },
+  unfollowed: { icon: "\u2016", word: "Not followed", tone: "warning", live: false, final: false },
   pending: { icon: "\u25CB", word: "Pending", tone: "waiting", live: true, final: false },
   submitted: { icon: "\u2191", word: "Submitted", tone: "waiting", live: true, final: false },
   queued: { icon: "\u22EF", word: "Queued", tone: "waiting", live: true, final: false },

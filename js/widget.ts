@@ -9,17 +9,20 @@
  * `_css` by Python, so this module does not import it.
  */
 import { startCard } from "./card";
+import { followedModel } from "./follow";
 import { Lifetime } from "./lifetime";
 import type { RenderProps } from "./model";
 
 /**
  * Renders one view. A model may have several views at once; each gets its own
  * listeners and its own 1-second clock, all undone by the returned cleanup or
- * when anywidget aborts `signal` (whichever comes first; both are safe).
+ * when anywidget aborts `signal` (whichever comes first; both are safe). The
+ * view reads the model through `followedModel`, so a card whose kernel is gone
+ * says so instead of looking live.
  */
 function render({ model, el, signal }: RenderProps): () => void {
   const lifetime = new Lifetime();
-  const card = startCard(model, lifetime);
+  const card = startCard(followedModel(model, lifetime), lifetime);
   el.append(card.root);
 
   const cleanup = (): void => lifetime.dispose();

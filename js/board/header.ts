@@ -34,6 +34,7 @@ export const COUNT_ORDER: readonly CardState[] = [
   "unreachable",
   "stale",
   "stopped",
+  "unfollowed",
   "succeeded",
   "cancelled",
 ];

@@ -27,6 +27,7 @@ const RANK: Record<CardState, number> = {
   unauthorized: 0,
   unreachable: 0,
   stale: 0,
+  unfollowed: 0,
   running: 1,
   cancelling: 1,
   starting: 1,

@@ -21,6 +21,7 @@ const TABLE: Record<string, string[]> = {
   unreachable: ["Stop", "Retry now"],
   stale: ["Stop", "Retry now"],
   stopped: ["Resume"],
+  unfollowed: [], // its kernel is gone: nothing would answer a button
   pending: ["Refresh", "Stop", "Cancel job"],
   submitted: ["Refresh", "Stop", "Cancel job"],
   queued: ["Refresh", "Stop", "Cancel job"],

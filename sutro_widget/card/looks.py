@@ -24,6 +24,7 @@ LOOKS: dict[str, Look] = {
     "unreachable": Look("\u2297", "Unreachable"),
     "stale": Look("\u25f7", "Contact lost"),
     "stopped": Look("\u25a0", "Stopped"),
+    "unfollowed": Look("\u2016", "Not followed"),
     "pending": Look("\u25cb", "Pending"),
     "submitted": Look("\u2191", "Submitted"),
     "queued": Look("\u22ef", "Queued"),

@@ -24,7 +24,17 @@ from ..api.shapes import JobStatus, StatusReport
 from ..errors import AuthenticationError, JobNotFoundError, SutroError
 
 #: States the card itself decides; the others are the server's canonical statuses.
-CARD_ONLY_STATES = ("connecting", "not-found", "unauthorized", "unreachable", "stale", "stopped")
+#: ``unfollowed``: the kernel that followed the job is gone (said by the browser, and by
+#: the saved view of a card whose kernel shuts down).
+CARD_ONLY_STATES = (
+    "connecting",
+    "not-found",
+    "unauthorized",
+    "unreachable",
+    "stale",
+    "stopped",
+    "unfollowed",
+)
 #: Every value of the ``state`` trait, in the order a legend would list them.
 CARD_STATES = CARD_ONLY_STATES + tuple(status.value for status in JobStatus)
 
@@ -72,7 +82,18 @@ class Stopped:
     """The user stopped following the job; the job itself carries on."""
 
 
-Event = Answered | Failed | Heard | Started | Stopped
+@dataclass(frozen=True)
+class KernelEnding:
+    """The kernel is exiting: nothing will follow the job here any more (it carries on)."""
+
+
+Event = Answered | Failed | Heard | Started | Stopped | KernelEnding
+
+#: What a card that was still following its job says once its kernel has exited.
+KERNEL_ENDED = (
+    "The kernel exited (a restart or a shutdown), so nothing here follows the job any more "
+    "(the job runs on). Run the cell again to follow it."
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,8 @@ class CardState:
     #: card was live then (its clock was right to run until the user stopped
     #: it), else the last contact; 0 while not stopped.
     stopped_at: float = 0.0
+    #: The kernel exited while the job was not final: nothing follows it now.
+    unfollowed: bool = False
 
     @property
     def is_final(self) -> bool:
@@ -159,6 +182,8 @@ def reduce(card: CardState, event: Event, now: float, *, stale_after: float) -> 
         )
     elif isinstance(event, Started):
         card = replace(card, polling=True, stopped=False, stopped_at=0.0, fatal=None, error="")
+    elif isinstance(event, KernelEnding):
+        card = _kernel_ending(card, now)
     else:
         card = _stopped(card, now)
     return replace(card, state=derive_state(card))
@@ -168,6 +193,8 @@ def derive_state(card: CardState) -> str:
     """The headline state: final, then why not reached, then stopped, stale, the status."""
     if card.is_final:
         return card.status
+    if card.unfollowed:
+        return "unfollowed"
     if card.fatal is not None:
         if isinstance(card.fatal, JobNotFoundError):
             return "not-found"
@@ -227,6 +254,13 @@ def _stopped(card: CardState, now: float) -> CardState:
     return replace(
         card, polling=False, stopped=True, last_checked_at=checked, stopped_at=stopped_at
     )
+
+
+def _kernel_ending(card: CardState, now: float) -> CardState:
+    """The kernel exits: a card not yet final says nothing follows it, its clock stopped now."""
+    if card.is_final:
+        return card
+    return replace(_stopped(card, now), unfollowed=True, error=KERNEL_ENDED)
 
 
 def _failed(card: CardState, event: Failed, now: float, stale_after_ms: float) -> CardState:

@@ -20,8 +20,9 @@ from ..polling.clock import Clock
 from . import fallback
 from .assets import CSS, ESM
 from .host_widget import HostWidget
+from .kernel_exit import tell_at_exit
 from .sendable import sendable
-from .state import SYNCED_FIELDS, CardState, Event, initial, reduce
+from .state import SYNCED_FIELDS, CardState, Event, KernelEnding, initial, reduce
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class CardView(HostWidget):
 
     job_id = traitlets.Unicode(read_only=True).tag(sync=True)
     #: What the headline says: a card state (``connecting``, ``not-found``,
-    #: ``unauthorized``, ``unreachable``, ``stale``, ``stopped``) or the status.
+    #: ``unauthorized``, ``unreachable``, ``stale``, ``stopped``, ``unfollowed``) or the status.
     state = traitlets.Unicode("connecting").tag(sync=True)
     #: The server's last canonical status; ``""`` until it answered.
     status = traitlets.Unicode("").tag(sync=True)
@@ -78,6 +79,18 @@ class CardView(HostWidget):
         # cards made in one cell must not cost 1,500 updates right after.
         self.set_trait("job_id", job_id)
         super().__init__(started_at=self._now(), **kwargs)
+        tell_at_exit(self)
+
+    def on_kernel_exit(self) -> None:
+        """The kernel is exiting: a card not yet final says nothing follows its job now.
+
+        Its saved outputs are republished, so the notebook file says so too.
+        """
+        with self._lock:
+            if self._card.is_final:
+                return
+            self._apply(KernelEnding())
+        self.saved_view.refresh()
 
     def _apply(self, event: Event) -> tuple[CardState, CardState]:
         with self._lock:

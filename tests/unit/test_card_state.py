@@ -9,12 +9,14 @@ from sutro_widget.card.state import (
     CARD_STATES,
     CHECKED_RESOLUTION_MS,
     HISTORY_LIMIT,
+    KERNEL_ENDED,
     SYNCED_FIELDS,
     Answered,
     CardState,
     Event,
     Failed,
     Heard,
+    KernelEnding,
     Started,
     Stopped,
     initial,
@@ -226,6 +228,22 @@ def test_every_state_the_reducer_produces_is_in_the_vocabulary() -> None:
         run((1, Failed(NetworkError("x"), still_polling=True))).state,
         run((1, answer("running")), (20, Failed(NetworkError("x"), still_polling=True))).state,
         run((1, answer("running")), (2, Stopped())).state,
+        run((1, answer("running")), (2, KernelEnding())).state,
     }
     seen |= {run((1, answer(status.value))).state for status in JobStatus}
     assert seen == set(CARD_STATES)
+
+
+def test_a_kernel_that_exits_leaves_a_live_card_not_followed_and_its_clock_stopped() -> None:
+    card = run((1, answer("running")), (30, KernelEnding()))
+    assert (card.state, card.polling, card.status) == ("unfollowed", False, "running")
+    assert card.error == KERNEL_ENDED
+    assert card.stopped_at == 30_000.0, "frozen where the kernel went, not at the answer"
+    assert run((1, answer("running")), (30, KernelEnding()), (31, answer("running"))).state == (
+        "unfollowed"
+    ), "nothing can follow it again in this kernel"
+
+
+def test_a_final_card_is_left_as_it_is_when_its_kernel_exits() -> None:
+    done = run((1, answer("succeeded")))
+    assert run((1, answer("succeeded")), (5, KernelEnding())) == done
