@@ -191,6 +191,8 @@ class JupyterServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     #: Extra JupyterLab user settings (e.g. a theme), see :func:`write_lab_settings`.
     lab_settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    #: Extra command-line options (e.g. ``--ServerApp.allow_origin=...`` for another page).
+    extra_args: list[str] = field(default_factory=list)
     port: int = 0
     token: str = field(default_factory=lambda: secrets.token_hex(24), repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -228,6 +230,7 @@ class JupyterServer:
             "--LabApp.news_url=None",
             "--LabApp.extension_manager=readonly",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *self.extra_args,
         ]
 
     def environment(self) -> dict[str, str]:
@@ -355,10 +358,15 @@ def running_server(
     base: Path,
     extra_env: dict[str, str],
     lab_settings: dict[str, dict[str, object]] | None = None,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[JupyterServer]:
     """A started :class:`JupyterServer` that is stopped however the block ends."""
     server = JupyterServer(
-        frontend=frontend, base=base, extra_env=extra_env, lab_settings=dict(lab_settings or {})
+        frontend=frontend,
+        base=base,
+        extra_env=extra_env,
+        lab_settings=dict(lab_settings or {}),
+        extra_args=list(extra_args),
     )
     try:
         yield server.start()
