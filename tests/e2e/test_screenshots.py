@@ -5,7 +5,8 @@ a second Lab whose user settings pick JupyterLab Dark), on jobs that look like
 real ones (the simulator's demo names, models and row counts, not "(held)"
 test jobs), and saved under docs/screenshots/ as ``state-<state>-<theme>.png``
 and ``compact-<state>-<theme>.png``. "Contact lost" needs a server that goes
-away, so that card follows a simulator of this module's own.
+away, so that card follows a simulator of this module's own; "Not followed"
+needs a kernel that restarts, so it is taken last.
 """
 
 from __future__ import annotations
@@ -335,7 +336,19 @@ def photograph_every_state(
         saved.append(save_card_screenshot(card, file_name(shot, theme)))
         if shot.name == "stale":
             outage.come_up()
+    saved.append(photograph_unfollowed(page, server, cards, theme))
     return saved
+
+
+def photograph_unfollowed(page: Page, server: JupyterServer, cards: list[Shot], theme: str) -> Path:
+    """Last, as it ends every card: restart the kernel; the running card says nothing follows it."""
+    running = next(shot for shot in cards if shot.name == "running")
+    page.get_by_role("menuitem", name="Kernel", exact=True).click()
+    page.get_by_role("menuitem", name="Restart Kernel…").click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    card = wait_for_card(page, server, running.job_id)
+    wait_for_state(page, server, card, "unfollowed", "Not followed")
+    return save_card_screenshot(card, f"state-unfollowed-{theme}.png")
 
 
 # -- light: this module's Lab server -------------------------------------------------------

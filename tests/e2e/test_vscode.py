@@ -59,7 +59,9 @@ class VSCode:
         if not request.url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
             self.foreign.append(request.url)
 
-    def open(self, theme: str = "light", patterns: str = "current", timeout_ms: int = 60_000) -> None:
+    def open(
+        self, theme: str = "light", patterns: str = "current", timeout_ms: int = 60_000
+    ) -> None:
         """Load the page in ``theme`` and start a kernel with a widget manager on it."""
         url = self.site.url(
             self.server.origin,
@@ -218,7 +220,10 @@ CONTRAST_JS = """
 () => {
   const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => {
-    const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const c = [r, g, b].map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   };
   const background = (el) => {
