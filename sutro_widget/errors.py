@@ -16,6 +16,8 @@ class SutroError(Exception):
     #: Whether asking again later may succeed; the poller backs off and retries
     #: these, and stops on the others.
     transient: bool = True
+    #: The least sensible wait before asking again, in seconds (0: the backoff decides).
+    least_wait: float = 0.0
 
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
         super().__init__(message)
@@ -72,6 +74,25 @@ class ProtocolError(SutroError):
 
 class NetworkError(SutroError):
     """No answer arrived: the connection failed, broke, or timed out."""
+
+
+class CertificateError(NetworkError):
+    """The server's TLS certificate is not trusted here (a company proxy, a private CA).
+
+    Asking again helps only once the trust is set (``SSL_CERT_FILE``, or the
+    system's store), so the poller asks at most every :attr:`least_wait` seconds.
+    """
+
+    least_wait = 30.0
+
+
+class HostNotFoundError(NetworkError):
+    """The deployment's host name does not resolve: a typo, or no DNS on this network.
+
+    Retried at a calm pace (a network that comes back is noticed), never in a hurry.
+    """
+
+    least_wait = 15.0
 
 
 class HostError(SutroError):

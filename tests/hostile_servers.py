@@ -78,6 +78,8 @@ class HostileServer:
         self._socket = socket.create_server(("127.0.0.1", 0), backlog=256)
         self._live: set[socket.socket] = set()
         self.requests: list[Seen] = []
+        #: Connections accepted (a TLS client that refuses the certificate makes no request).
+        self.accepted = 0
         self.port = self._socket.getsockname()[1]
         self._acceptor = threading.Thread(target=self._accept, daemon=True)
         self._acceptor.start()
@@ -122,6 +124,7 @@ class HostileServer:
                 return
             with self._lock:
                 self._live.add(sock)
+                self.accepted += 1
             threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
 
     def _serve(self, sock: socket.socket) -> None:

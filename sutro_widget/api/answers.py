@@ -7,16 +7,20 @@ and every odd body is tested as a table. ``Retry-After`` is read here too.
 from __future__ import annotations
 
 import json
+import socket
+import ssl
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from ..errors import (
     AuthenticationError,
+    CertificateError,
     ConfigurationError,
     ConflictError,
+    HostNotFoundError,
     JobNotFoundError,
     NetworkError,
     ProtocolError,
@@ -32,6 +36,8 @@ from .shapes import (
     parse_job_body,
     parse_status_body,
 )
+
+E = TypeVar("E", bound=BaseException)
 
 
 def read_status_answer(
@@ -172,7 +178,24 @@ def parse_retry_after(
 
 
 def network_error(exc: httpx.HTTPError, host: str) -> SutroError:
-    """Describe a transport failure in one sentence that names the server's ``host``."""
+    """Describe a transport failure in one sentence that names the server's ``host``.
+
+    An untrusted certificate and a name that does not resolve are told apart from
+    a server that is down: each needs something else from the user.
+    """
+    untrusted = _cause(exc, ssl.SSLCertVerificationError)
+    if untrusted is not None:
+        reason = getattr(untrusted, "verify_message", "") or "not verified"
+        return CertificateError(
+            f"The TLS certificate of {host} is not trusted here ({reason}): if a company "
+            "proxy or a private CA signs it, set SSL_CERT_FILE (or SSL_CERT_DIR) to that CA's "
+            "certificate, or add it to the system's trust store."
+        )
+    if _cause(exc, socket.gaierror) is not None:
+        return HostNotFoundError(
+            f"The host name {host} does not resolve: check the deployment's URL "
+            "(SUTRO_API_URL or base_url) and this machine's network."
+        )
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(f"No answer from {host} in time ({type(exc).__name__}); retrying.")
     if isinstance(exc, httpx.ConnectError):
@@ -180,6 +203,18 @@ def network_error(exc: httpx.HTTPError, host: str) -> SutroError:
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return NetworkError(f"The connection to {host} broke before the answer was complete.")
     return NetworkError(f"Network problem talking to {host} ({type(exc).__name__}).")
+
+
+def _cause(exc: BaseException, kind: type[E]) -> E | None:
+    """The first exception of ``kind`` in ``exc``'s chain of causes, if any (a bounded walk)."""
+    seen: BaseException | None = exc
+    for _ in range(16):
+        if seen is None:
+            return None
+        if isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _server_detail(body: bytes) -> str:

@@ -10,12 +10,13 @@ Two rules of the design live here:
   the URL rules allow only to loopback) always goes straight to the server,
   whatever ``HTTP_PROXY`` / ``ALL_PROXY`` say; ``https://`` honours
   ``HTTPS_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` through a ``CONNECT`` tunnel,
-  where the proxy sees only encrypted bytes. Certificates are always verified
-  (``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` may name a company CA).
+  where the proxy sees only encrypted bytes. Certificates are always verified,
+  against what the user's other tools trust (:func:`tls_context`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import ssl
 import threading
@@ -65,16 +66,32 @@ _tls_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 def tls_context() -> ssl.SSLContext:
     """The certificate-verifying TLS context, built once per process (per CA setting).
 
-    Building one reads the whole CA bundle (~0.1 s of CPU): done per pool it
-    stalled the poller's event loop whenever a new deployment or a blocking
-    call appeared. ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` are honoured.
+    Where HTTPS is inspected (a company proxy re-signs it with its own CA), the
+    CA is usually in the operating system's store, which browsers, pip and
+    conda read: so the context is ``truststore``'s (the Keychain on macOS, the
+    Windows store, the distribution's bundle on Linux; the library pip uses,
+    rather than one of our own), plus ``certifi``'s bundle (what httpx trusted
+    before), plus ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set. Building one
+    reads the CA bundles (~0.1 s of CPU), so it is done once, not per pool.
     """
     key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     with _tls_lock:
         context = _tls_contexts.get(key)
         if context is None:
-            context = _tls_contexts[key] = httpx.create_ssl_context(trust_env=True)
+            context = _tls_contexts[key] = _build_tls_context(*key)
         return context
+
+
+def _build_tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    import certifi
+    import truststore
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(cafile=certifi.where())
+    if cafile or capath:  # a missing file is ignored, as OpenSSL does with these variables
+        with contextlib.suppress(OSError):
+            context.load_verify_locations(cafile=cafile or None, capath=capath or None)
+    return context
 
 
 def transport_for(

@@ -225,8 +225,9 @@ class PollPolicy:
         next_state = replace(state, failures=failures, credit=state.credit - requests)
         if not error.transient:
             return Decision(next_state, None)
-        cap = self.unreachable_max if isinstance(error, NetworkError) else self.error_max
-        delay = backoff(failures, self.error_initial, cap, rand)
+        quick = isinstance(error, NetworkError) and not error.least_wait  # down, not misset
+        cap = self.unreachable_max if quick else self.error_max
+        delay = max(backoff(failures, self.error_initial, cap, rand), error.least_wait)
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             delay = max(delay, min(error.retry_after, self.max_retry_after))
         # Failures spend the budget too: flapping answers never get more than one

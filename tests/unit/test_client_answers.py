@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import email.utils
+import socket
+import ssl
 
+import httpx
 import pytest
 
 from sutro_widget import (
@@ -15,8 +18,9 @@ from sutro_widget import (
     ServerError,
     SutroClient,
 )
-from sutro_widget.api.answers import parse_retry_after, read_status_answer
+from sutro_widget.api.answers import network_error, parse_retry_after, read_status_answer
 from sutro_widget.api.job_id import check_job_id
+from sutro_widget.errors import CertificateError, HostNotFoundError, NetworkError
 
 JOB = "job-1"
 
@@ -114,3 +118,34 @@ def test_a_mangled_key_is_reported_without_echoing_it(key: str) -> None:
     with pytest.raises(AuthenticationError, match="line breaks") as info:
         client.build_status_request(JOB)
     assert key not in str(info.value)
+
+
+def _connect_error_from(cause: BaseException) -> httpx.ConnectError:
+    try:
+        try:
+            raise cause
+        except BaseException as inner:
+            raise httpx.ConnectError("connect failed") from inner
+    except httpx.ConnectError as error:
+        return error
+
+
+def test_an_untrusted_certificate_is_told_apart_from_a_server_that_is_down() -> None:
+    cause = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    cause.verify_message = "self-signed certificate"
+    error = network_error(_connect_error_from(cause), "api.example.com")
+    assert isinstance(error, CertificateError)
+    assert "api.example.com" in str(error) and "self-signed certificate" in str(error)
+    assert "SSL_CERT_FILE" in str(error)
+
+
+def test_a_name_that_does_not_resolve_is_told_apart_from_a_server_that_is_down() -> None:
+    cause = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    error = network_error(_connect_error_from(cause), "api.exmaple.com")
+    assert isinstance(error, HostNotFoundError)
+    assert "api.exmaple.com does not resolve" in str(error)
+
+
+def test_a_refused_connection_says_the_server_may_be_down() -> None:
+    error = network_error(_connect_error_from(ConnectionRefusedError(111, "refused")), "h")
+    assert type(error) is NetworkError and "is the server up" in str(error)

@@ -14,6 +14,7 @@ from sutro_widget import (
     ServerError,
 )
 from sutro_widget.api.shapes import JobStatus
+from sutro_widget.errors import CertificateError, HostNotFoundError
 from sutro_widget.polling.policy import PollState
 
 
@@ -186,3 +187,26 @@ def test_an_open_stream_makes_polls_a_rare_safety_net() -> None:
     assert plain.delay == 1
     assert streaming.delay == 60
     assert streaming.state.interval == plain.state.interval  # resumes once the stream ends
+
+
+@pytest.mark.parametrize(
+    ("error", "at_least"),
+    [
+        (CertificateError("untrusted"), 30.0),
+        (HostNotFoundError("no such name"), 15.0),
+    ],
+)
+def test_what_only_the_user_can_fix_is_asked_again_calmly(
+    error: NetworkError, at_least: float
+) -> None:
+    policy = PollPolicy()
+    state = PollState(interval=1.0, credit=60)
+    for _ in range(5):  # never sooner, however it backs off after
+        decision = policy.after_error(state, error, rand=lambda: 0.0)
+        assert decision.delay is not None and decision.delay >= at_least
+        state = decision.state
+
+
+def test_a_server_that_is_down_is_still_retried_within_seconds() -> None:
+    decision = PollPolicy().after_error(PollState(interval=1.0, credit=60), NetworkError("down"))
+    assert decision.delay is not None and decision.delay <= PollPolicy().unreachable_max
