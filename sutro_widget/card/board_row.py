@@ -21,7 +21,7 @@ from ..polling.feeds import JobFeed
 from ..polling.poller import Poller
 from .fallback import failure_reason
 from .sendable import sendable
-from .state import Answered, CardState, Failed, Heard, Started, Stopped, initial, reduce
+from .state import Answered, CardState, Event, Failed, Heard, Started, Stopped, initial, reduce
 
 #: Called with (row, urgent): urgent for a final state or a new problem, sent at once.
 Changed = Callable[["BoardRow", bool], None]
@@ -69,7 +69,7 @@ class BoardRow:
             self.feed.leave(self)
         self._changed = None
         with self._lock:
-            self.card = reduce(self.card, Stopped(), self._now(), stale_after=self._stale_after)
+            self.card = self._reduced(self.card, Stopped())
             self._drawn = None
 
     # -- the feed's view --------------------------------------------------------------
@@ -161,7 +161,7 @@ class BoardRow:
         with self._lock:
             before = self.card
             if event is not None:
-                self.card = reduce(before, event, self._now(), stale_after=self._stale_after)
+                self.card = self._reduced(before, event)
             after = self.card
             self._drawn = None
         changed = self._changed
@@ -169,8 +169,9 @@ class BoardRow:
             news = after.state != before.state or after.error != before.error
             changed(self, urgent or (news and (after.is_final or bool(after.error))))
 
-    def _now(self) -> float:
-        return self._clock.wall() * 1000.0
+    def _reduced(self, card: CardState, event: Event) -> CardState:
+        now, mono = self._clock.wall() * 1000.0, self._clock.monotonic()
+        return reduce(card, event, now, stale_after=self._stale_after, mono=mono)
 
 
 def board_outcome(rows: list[BoardRow], completed: set[str]) -> dict[str, str] | None:

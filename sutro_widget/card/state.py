@@ -124,6 +124,9 @@ class CardState:
     results_snippet: str = ""
     #: Epoch ms of the last sign of life (an answer or a stream line).
     last_contact: float | None = None
+    #: The same moment on the monotonic clock (seconds): what staleness is decided on,
+    #: so a wall clock that jumps (either way) changes nothing.
+    contact_mono: float | None = None
     #: The error that ended polling for good (a refused key, an unknown job).
     fatal: SutroError | None = None
     #: The user pressed Stop (cleared by Start).
@@ -169,16 +172,26 @@ def initial(job_id: str) -> CardState:
     return CardState(job_id=job_id)
 
 
-def reduce(card: CardState, event: Event, now: float, *, stale_after: float) -> CardState:
-    """The card after ``event`` at epoch-ms ``now``; ``stale_after`` is in seconds."""
+def reduce(
+    card: CardState, event: Event, now: float, *, stale_after: float, mono: float | None = None
+) -> CardState:
+    """The card after ``event`` at epoch-ms ``now``; ``stale_after`` is in seconds.
+
+    ``mono`` is the same moment on a monotonic clock (seconds; default ``now``):
+    the times shown are the wall clock's, the decisions the monotonic one's.
+    """
+    mono = now / 1000.0 if mono is None else mono
     if isinstance(event, Answered):
-        card = _answered(card, event, now)
+        card = replace(_answered(card, event, now), contact_mono=mono)
     elif isinstance(event, Failed):
-        card = _failed(card, event, now, stale_after * 1000.0)
+        card = _failed(card, event, mono, stale_after)
     elif isinstance(event, Heard):
         fresh = now - card.last_checked_at >= CHECKED_RESOLUTION_MS and not card.stale
         card = replace(
-            card, last_contact=now, last_checked_at=now if fresh else card.last_checked_at
+            card,
+            last_contact=now,
+            contact_mono=mono,
+            last_checked_at=now if fresh else card.last_checked_at,
         )
     elif isinstance(event, Started):
         card = replace(card, polling=True, stopped=False, stopped_at=0.0, fatal=None, error="")
@@ -263,11 +276,12 @@ def _kernel_ending(card: CardState, now: float) -> CardState:
     return replace(_stopped(card, now), unfollowed=True, error=KERNEL_ENDED)
 
 
-def _failed(card: CardState, event: Failed, now: float, stale_after_ms: float) -> CardState:
+def _failed(card: CardState, event: Failed, mono: float, stale_after: float) -> CardState:
     error = event.error
     fatal = error if not error.transient else None
     contact = card.last_contact
-    stale = card.stale or (contact is not None and now - contact > stale_after_ms)
+    heard = card.contact_mono
+    stale = card.stale or (heard is not None and mono - heard > stale_after)
     # Once stale, say exactly when the state was last confirmed, not the
     # heartbeat-rounded time the browser has been shown so far.
     checked = contact if stale and not card.stale and contact is not None else None

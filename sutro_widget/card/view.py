@@ -95,7 +95,13 @@ class CardView(HostWidget):
     def _apply(self, event: Event) -> tuple[CardState, CardState]:
         with self._lock:
             before = self._card
-            after = reduce(before, event, self._now(), stale_after=self._stale_after)
+            after = reduce(
+                before,
+                event,
+                self._now(),
+                stale_after=self._stale_after,
+                mono=self._clock.monotonic(),
+            )
             self._card = after
             changes = {
                 name: _trait_value(getattr(after, name))

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..polling.threads import on_poller_thread
+from .interrupt import interruptible
 from .state import CardState
 
 log = logging.getLogger(__name__)
@@ -89,18 +90,26 @@ async def wait_async(
     problem: Problem,
     timeout: float | None,
 ) -> str:
-    """Await the final status on the caller's loop; raises like :func:`wait_blocking`."""
+    """Await the final status on the caller's loop; raises like :func:`wait_blocking`.
+
+    Kernel > Interrupt ends it with ``KeyboardInterrupt`` (:mod:`~.interrupt`).
+    """
     with changed:
         final = outcome()
         if final is not None:
             return final
     future = events.add_waiter()
-    try:
-        return await asyncio.wait_for(asyncio.shield(future), timeout)
-    except TimeoutError:
-        raise TimeoutError(problem(timeout)) from None
-    finally:
-        events.discard_waiter(future)
+    with interruptible() as interrupted:
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            raise TimeoutError(problem(timeout)) from None
+        except asyncio.CancelledError:
+            if interrupted():  # Kernel > Interrupt: as wait() says it
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            events.discard_waiter(future)
 
 
 class JobEvents:

@@ -70,6 +70,9 @@ class JobFeed:
         self._progress: dict[str, Any] = {}
         self._details: tuple[DetailsResult, bool] | None = None
         self._details_asked = False
+        #: When the job started running, on the monotonic clock (from ``datetime_started``
+        #: once, so a wall clock that jumps later changes no decision).
+        self._started_mono: float | None = None
 
     @property
     def active(self) -> bool:
@@ -151,12 +154,12 @@ class JobFeed:
     def job_hint(self) -> JobHint | None:
         """What the policy may use beyond the status: the job's age, rows and rate."""
         with self._lock:
-            details = self._details[0] if self._details else None
             tracker, now = self._tracker, self._poller.clock.monotonic()
             changed = tracker.rows_changed_at
             rate = tracker.rows_per_second()
+            started = self._started_mono
             return JobHint(
-                running_for=_running_for(details),
+                running_for=None if started is None else max(0.0, now - started),
                 rows_done=tracker.rows_done,
                 rows_total=tracker.rows_total,
                 rows_per_second=rate,
@@ -208,6 +211,10 @@ class JobFeed:
 
     def _on_details(self, result: DetailsResult, *, final: bool) -> None:
         with self._lock:
+            if isinstance(result, dict) and self._started_mono is None:
+                running_for = _running_for(result)
+                if running_for is not None:
+                    self._started_mono = self._poller.clock.monotonic() - running_for
             if isinstance(result, dict):
                 rows = result.get("num_rows")
                 if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:

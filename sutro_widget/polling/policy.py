@@ -19,8 +19,7 @@ The peer to beat is the SDK's ``await_job_completion``: a request every 5 s
   broken or silent) its end shows the finish within milliseconds; polls are a
   safety net every ``streaming_interval`` (``streaming_quiet_interval`` while
   a :class:`JobHint` shows rows flowing; a poll at the predicted end);
-* the budget counts real time: an early or late poll is settled
-  (:meth:`PollPolicy.settle`), so early checks never add up past the SDK's;
+* the budget counts real time (:meth:`PollPolicy.settle`): early checks never add up;
 * after a failure that may pass, back off exponentially with jitter
   (:func:`backoff`, which streams reuse), never before a ``Retry-After``; an
   unreachable server is retried at least every ``unreachable_max`` seconds;
@@ -106,9 +105,8 @@ class PollPolicy:
     #: A longer ``Retry-After`` is cut to this: a server must not silence a card for a day.
     max_retry_after: float = MAX_RETRY_AFTER
     stale_after: float = 10.0  # a failing card with older last contact says so
-    #: While a live progress stream is open its end triggers a status check at
-    #: once, so polls are a safety net: with jitter under 15 s, so that a
-    #: stream left open after the job ended cannot hide the end for longer.
+    #: Under a live stream (whose end triggers a check), the polls' safety net:
+    #: under 15 s with jitter, so a stream left open cannot hide the end longer.
     streaming_interval: float = 13.5
     #: The safety net while a :class:`JobHint` shows rows still flowing (fresh, not
     #: at the total); a stalled or finished stream gets ``streaming_interval`` again.
@@ -240,12 +238,14 @@ class PollPolicy:
     def settle(self, state: PollState, *, scheduled: float, waited: float) -> PollState:
         """``state`` as of a poll that came after ``waited`` s, not the ``scheduled`` delay.
 
-        A decision credits the delay it schedules; a poll sent early (a refresh,
-        a stream's end) or late (a queue, a sleeping laptop) really waited
-        more or less, and the age and the budget count what was really waited.
+        A poll sent early (a refresh, a stream's end) or late (a queue, a sleeping
+        laptop) waited more or less than scheduled. The age counts what was waited;
+        the budget at most a pace past the schedule: time the process was stopped
+        (a laptop lid, a paused kernel) earns no requests to spend in a burst on waking.
         """
         age = max(0.0, state.age - scheduled + waited)
-        return replace(state, age=age, credit=self._earned(state, waited), credited=0.0)
+        earned = self._earned(state, min(waited, scheduled + self.pace))
+        return replace(state, age=age, credit=earned, credited=0.0)
 
     def credit_wait(self, state: PollState, *, elapsed: float) -> float:
         """Seconds until one more request is within the budget, ``elapsed`` s after deciding.

@@ -148,7 +148,8 @@ class JobTracker:
     # -- internals ---------------------------------------------------------------------
 
     def _reduced(self, card: CardState, event: Event) -> CardState:
-        return reduce(card, event, self._clock.wall() * 1000.0, stale_after=self._stale_after)
+        now, mono = self._clock.wall() * 1000.0, self._clock.monotonic()
+        return reduce(card, event, now, stale_after=self._stale_after, mono=mono)
 
     def _mark_end(self) -> None:
         over = self._card.is_final or self._card.fatal is not None or self._cut_short

@@ -247,3 +247,15 @@ def test_a_kernel_that_exits_leaves_a_live_card_not_followed_and_its_clock_stopp
 def test_a_final_card_is_left_as_it_is_when_its_kernel_exits() -> None:
     done = run((1, answer("succeeded")))
     assert run((1, answer("succeeded")), (5, KernelEnding())) == done
+
+
+def test_staleness_is_decided_on_the_monotonic_clock_whatever_the_wall_clock_does() -> None:
+    started = reduce(initial("job-1"), Started(), 0.0, stale_after=STALE_AFTER, mono=100.0)
+    seen = reduce(started, answer("running"), 1_000.0, stale_after=STALE_AFTER, mono=101.0)
+    failed = Failed(NetworkError("x"), still_polling=True)
+    # The wall clock jumps an hour ahead, 2 s after the answer: not stale.
+    ahead = reduce(seen, failed, 1_000.0 + 3_600_000, stale_after=STALE_AFTER, mono=103.0)
+    assert ahead.state == "running" and not ahead.stale
+    # It jumps an hour back, and 20 s really pass: stale.
+    back = reduce(seen, failed, 1_000.0 - 3_600_000, stale_after=STALE_AFTER, mono=121.0)
+    assert back.state == "stale"

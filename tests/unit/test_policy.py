@@ -210,3 +210,20 @@ def test_what_only_the_user_can_fix_is_asked_again_calmly(
 def test_a_server_that_is_down_is_still_retried_within_seconds() -> None:
     decision = PollPolicy().after_error(PollState(interval=1.0, credit=60), NetworkError("down"))
     assert decision.delay is not None and decision.delay <= PollPolicy().unreachable_max
+
+
+def test_a_paused_process_wakes_without_a_burst_of_saved_requests() -> None:
+    # Running, polled at the pace; then the laptop sleeps two minutes before the next poll.
+    policy = PollPolicy(jitter=0)
+    state = PollState(interval=1.0, credit=1.0, age=600.0, running_since=0.0)
+    decision = policy.after_answer(state, changed=False, final=False, status=JobStatus.RUNNING)
+    assert decision.delay == policy.pace
+    woke = policy.settle(decision.state, scheduled=decision.delay, waited=125.0)
+    assert woke.age == decision.state.age - decision.delay + 125.0, "the job did age"
+    gaps = []
+    for _ in range(5):
+        after = policy.after_answer(woke, changed=False, final=False, status=JobStatus.RUNNING)
+        assert after.delay is not None
+        gaps.append(after.delay)
+        woke = policy.settle(after.state, scheduled=after.delay, waited=after.delay)
+    assert min(gaps) >= policy.pace * 0.9, f"the sleep was spent in a burst on waking: {gaps}"
