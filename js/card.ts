@@ -1,5 +1,6 @@
 import { h } from "./dom";
 import type { Lifetime } from "./lifetime";
+import { onScreen } from "./on-screen";
 import { TRAIT_NAMES, type TraitName, type WidgetModel } from "./model";
 import type { Part, PartContext } from "./part";
 import { buildCancel } from "./parts/cancel";
@@ -101,8 +102,8 @@ export function paintersByTrait(parts: Part[]): Map<TraitName, Part[]> {
 /**
  * Builds a card and keeps it live until `lifetime` ends: each trait change
  * runs just its painters, and one 1-second timer moves the parts that tick
- * (elapsed, "checked Ns ago", the open timeline phase). Used by the card's
- * own render and by every unfolded row of a board.
+ * (elapsed, "checked Ns ago", the open timeline phase) while the card is on
+ * screen. Used by the card's own render and by every unfolded row of a board.
  */
 export function startCard(model: WidgetModel, lifetime: Lifetime): Card {
   const card = buildCard(model, lifetime);
@@ -113,8 +114,12 @@ export function startCard(model: WidgetModel, lifetime: Lifetime): Card {
   }
   for (const part of card.parts) part.paint();
   const ticking = card.parts.filter((part) => part.ticks);
+  const visible = onScreen(card.root, lifetime);
   lifetime.interval(() => {
-    for (const part of ticking) part.paint();
+    // Scrolled away, only what is not for the eye goes on (asking for updates in
+    // frontend sync); the clocks catch up when the card is seen again.
+    const shown = visible();
+    for (const part of ticking) if (shown || part.ticksOffScreen) part.paint();
   }, 1000);
   lifetime.add(() => card.root.remove());
   return card;

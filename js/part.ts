@@ -13,6 +13,8 @@ export interface Part {
   readonly reads: readonly TraitName[];
   /** True when the part also moves with the browser clock (repainted every second). */
   readonly ticks: boolean;
+  /** True when its tick is work, not a look (frontend sync asking): it ticks off screen too. */
+  readonly ticksOffScreen: boolean;
   paint: () => void;
 }
 
@@ -31,12 +33,13 @@ export function definePart<R extends TraitName>(
   name: string,
   reads: readonly R[],
   draw: Draw<R>,
-  { ticks = false }: { ticks?: boolean } = {},
+  { ticks = false, ticksOffScreen = false }: { ticks?: boolean; ticksOffScreen?: boolean } = {},
 ): Part {
   return {
     name,
     reads,
     ticks,
+    ticksOffScreen,
     paint: () => draw(readTraits(ctx.model, reads), Date.now()),
   };
 }

@@ -28,7 +28,7 @@ export function buildSync(ctx: PartContext): { part: Part } {
       askedAfterFinal = final;
       ctx.model.send({ type: "sync" });
     },
-    { ticks: true },
+    { ticks: true, ticksOffScreen: true }, // asking is not for the eye
   );
   return { part };
 }
