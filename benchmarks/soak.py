@@ -14,7 +14,11 @@ progress stream that is a bomb, a progress line without a newline, a stream
 left open after the job ended. Those cards must show errors (and, for the
 last, the end), never leak them. Cards churn: a card
 whose job finished is closed and replaced by a new one, so creation and
-teardown are soaked too. Reported: RSS at start and peak (growth after warm-up),
+teardown are soaked too. Every minute or two a working day's event comes too
+(``soak_events.py``): a ``wait()`` ended by SIGINT, the whole process paused
+with SIGSTOP (a laptop lid), the simulator killed and started again, the
+certificate of the TLS server some cards follow swapped for an untrusted one
+and back. Reported: RSS at start and peak (growth after warm-up),
 thread count over the run, requests, errors the cards showed, and errors that
 escaped (thread exceptions, unraisable exceptions, sutro_widget log records at
 WARNING or above) — which must be 0.
@@ -25,9 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -36,6 +42,14 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repo too
+from benchmarks.soak_events import (
+    DayEvents,
+    RestartableSimulator,
+    SwappableTLSServer,
+    interrupt_a_wait,
+    pause_this_process,
+)
 from sutro_widget import JobStatusWidget, PollPolicy, StatusReport, SutroError
 from sutro_widget.api.limits import REQUEST_DEADLINE
 from sutro_widget.polling.shared import default_poller
@@ -112,24 +126,6 @@ def rss_kib() -> int:
     return 0
 
 
-def start_simulator(time_scale: float) -> tuple[subprocess.Popen[str], str, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sutro_widget.simulator", "--port", "0",
-         "--time-scale", str(time_scale)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    url = key = ""
-    for line in process.stdout:
-        if line.startswith("SUTRO_API_URL="):
-            url = line.split("=", 1)[1].strip().strip("'")
-        elif line.startswith("SUTRO_API_KEY="):
-            key = line.split("=", 1)[1].strip().strip("'")
-        if url and key:
-            break
-    return process, url, key
-
-
 def start_hostile() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.hostile_servers"], stdout=subprocess.PIPE, text=True,
@@ -152,9 +148,16 @@ def control_call(control: httpx.Client, method: str, body: dict[str, Any] | None
 
 
 def new_card(
-    url: str, key: str, rng: random.Random, serial: int, hostile: tuple[str, float]
+    url: str,
+    key: str,
+    rng: random.Random,
+    serial: int,
+    hostile: tuple[str, float],
+    tls_url: str = "",
 ) -> CountingCard:
     hostile_url, share = hostile
+    if tls_url and rng.random() < 0.05:  # behind a company proxy whose certificate changes
+        return CountingCard("job-tls", api_key=key, base_url=tls_url, policy=SOAK_POLICY)
     if hostile_url and rng.random() < share:
         mode = rng.choice(HOSTILE_MODES)
         CountingCard.hostile += 1
@@ -171,14 +174,18 @@ def run(
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     escapes = watch_for_escapes()
-    simulator, url, key = start_simulator(time_scale)
+    events = DayEvents()
+    simulator = RestartableSimulator(time_scale)
+    url, key = simulator.url, simulator.key
+    tls = SwappableTLSServer(Path(tempfile.mkdtemp(prefix="soak-tls-")))
+    os.environ["SSL_CERT_FILE"] = str(tls.trusted_cert)  # the company's CA, trusted
     hostile_server, hostile_url = start_hostile() if hostile_share > 0 else (None, "")
     hostile = (hostile_url, hostile_share)
     control = httpx.Client(base_url=url, headers={"Authorization": f"Key {key}"}, timeout=5)
     serial = 0
     cards: list[CountingCard] = []
     for _ in range(jobs):
-        cards.append(new_card(url, key, rng, serial, hostile))
+        cards.append(new_card(url, key, rng, serial, hostile, tls.url))
         serial += 1
 
     started = time.monotonic()
@@ -192,8 +199,12 @@ def run(
     next_fault = started
     rss_each_minute: list[float] = []
     next_sample = started + 60
+    next_event = started + rng.uniform(30, 90)
     while time.monotonic() < deadline:
         now = time.monotonic()
+        if now >= next_event:
+            play_an_event(rng, events, cards, simulator, tls)
+            next_event = time.monotonic() + rng.uniform(45, 120)
         if now >= next_fault:
             mode = rng.choice(FAULTS)
             target = None if mode == "down" or rng.random() < 0.3 else rng.choice(cards).job_id
@@ -204,7 +215,7 @@ def run(
         for index, card in enumerate(cards):
             if not card.polling:  # finished: close it and follow a new job instead
                 card.close()
-                cards[index] = new_card(url, key, rng, serial, hostile)
+                cards[index] = new_card(url, key, rng, serial, hostile, tls.url)
                 serial += 1
                 cards_replaced += 1
         if not warmed_up_rss and now - started > min(60.0, minutes * 60 / 4):
@@ -223,6 +234,7 @@ def run(
         time.sleep(0.25)
     for card in cards:
         card.close()
+    tls.close()
     poller_thread = default_poller().thread
     if poller_thread is not None:
         # A details or cancel call to a trickling server may still run: each
@@ -231,8 +243,7 @@ def run(
     threads_after_close = threading.active_count()
     end_rss = rss_kib()
     control.close()
-    simulator.terminate()
-    simulator.wait(10)
+    simulator.stop()
     if hostile_server is not None:
         hostile_server.terminate()
         hostile_server.wait(10)
@@ -257,7 +268,29 @@ def run(
         "rss_each_minute_mib": rss_each_minute,
         "threads_max": threads_max,
         "threads_after_close": threads_after_close,
+        "day_events": asdict(events),
     }
+
+
+def play_an_event(
+    rng: random.Random,
+    events: DayEvents,
+    cards: list[CountingCard],
+    simulator: RestartableSimulator,
+    tls: SwappableTLSServer,
+) -> None:
+    """One of a working day's events, chosen at random (see soak_events.py)."""
+    kind = rng.choice(["interrupt", "pause", "restart", "certificate"])
+    if kind == "interrupt":
+        live = [card for card in cards if card.polling]
+        if live:
+            interrupt_a_wait(rng.choice(live), rng, events)
+    elif kind == "pause":
+        pause_this_process(rng.uniform(5, 30), events)
+    elif kind == "restart":
+        simulator.restart(rng.uniform(2, 6), events)
+    else:
+        tls.swap(events)
 
 
 def main() -> None:
