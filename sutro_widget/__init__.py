@@ -25,9 +25,11 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and reader
     from .card.widget import JobStatusWidget
     from .errors import (
         AuthenticationError,
+        CertificateError,
         ConfigurationError,
         ConflictError,
         HostError,
+        HostNotFoundError,
         InsecureURLError,
         JobNotFoundError,
         NetworkError,
@@ -51,9 +53,11 @@ _LAZY = {
     **dict.fromkeys(
         [
             "AuthenticationError",
+            "CertificateError",
             "ConfigurationError",
             "ConflictError",
             "HostError",
+            "HostNotFoundError",
             "InsecureURLError",
             "JobNotFoundError",
             "NetworkError",
@@ -77,6 +81,16 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Where Jupyter finds the server extension (the Sutro jobs panel's routes)."""
+    return [{"module": "sutro_widget.server"}]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where Jupyter finds the prebuilt JupyterLab extension (the panel itself)."""
+    return [{"src": "labextension", "dest": "sutro-widget"}]
+
+
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
@@ -90,9 +104,11 @@ def load_ipython_extension(ipython: Any) -> None:
 
 __all__ = [
     "AuthenticationError",
+    "CertificateError",
     "ConfigurationError",
     "ConflictError",
     "HostError",
+    "HostNotFoundError",
     "InsecureURLError",
     "JobBoard",
     "JobNotFoundError",

@@ -94,6 +94,11 @@ class SutroClient:
         return f"SutroClient(base_url={self.base_url!r})"
 
     @property
+    def missing_key(self) -> str | None:
+        """Where no key was found, the sentence saying how to set one; else ``None``."""
+        return None if self._api_key else self._no_key_reason
+
+    @property
     def key_fingerprint(self) -> str:
         """A digest of the key: tells clients of different keys apart without holding it."""
         return hashlib.sha256((self._api_key or "").encode()).hexdigest()[:16]

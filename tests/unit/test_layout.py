@@ -23,6 +23,7 @@ LAYERS = {
     "terminal": 4,
     "magics": 4,
     "integrations": 4,
+    "server": 5,  # the Jupyter server extension: above everything, imported by nothing
 }
 MAX_FILE_LINES = 300
 MAX_FUNCTION_LINES = 60
