@@ -14,6 +14,7 @@ import { buildJobId } from "./parts/jobid";
 import { buildMessage } from "./parts/message";
 import { buildNotify } from "./parts/notify";
 import { buildProgress } from "./parts/progress";
+import { buildReport } from "./parts/report";
 import { buildResults } from "./parts/results";
 import { buildSummary } from "./parts/summary";
 import { buildSync } from "./parts/sync";
@@ -56,6 +57,7 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
   const failure = buildFailure(ctx);
   const sync = buildSync(ctx);
   const notify = buildNotify(ctx);
+  const report = buildReport(ctx);
 
   root.append(
     h("div", { className: "sutro-job-card__head" }, [
@@ -80,7 +82,7 @@ export function buildCard(model: WidgetModel, lifetime: Lifetime): Card {
 
   const parts = [
     headline, compact, controls, cancel, fold, summary, message, progress, timeline, jobId, clock,
-    results, failure, sync, notify,
+    results, failure, sync, notify, report,
   ];
   return { root, parts: parts.map((built) => built.part) };
 }

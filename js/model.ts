@@ -71,8 +71,9 @@ export interface Traits {
   cancel_error: string; // "" or why the last cancel request failed
   results_snippet: string; // "" or Python code that fetches the results
   compact: boolean; // the initial fold state of every view
-  sync_mode: string; // "thread" (Python sends changes) or "frontend" (this view asks every second)
+  sync_mode: string; // "thread" (Python sends), "frontend" (this view asks), "jupyterlab" (the Lab server follows)
   notify: boolean; // badge the tab (and notify, if already allowed) when a long job ends
+  deployment: string; // the base URL the card's kernel asks (no secret): where a handover may follow it
 }
 
 export type TraitName = keyof Traits;
@@ -104,6 +105,7 @@ export const TRAIT_DEFAULTS: Traits = {
   compact: false,
   sync_mode: "thread",
   notify: false,
+  deployment: "",
 };
 
 /** Every trait name, in contract order. */

@@ -44,9 +44,9 @@ describe("module shape", () => {
 });
 
 describe("trait -> painters map", () => {
-  it("knows the contract's 21 traits, one list derived from TRAIT_DEFAULTS", () => {
+  it("knows the contract's 22 traits, one list derived from TRAIT_DEFAULTS", () => {
     expect(TRAIT_NAMES).toEqual(Object.keys(TRAIT_DEFAULTS));
-    expect(TRAIT_NAMES).toHaveLength(21);
+    expect(TRAIT_NAMES).toHaveLength(22);
   });
 
   it("subscribes every trait to exactly the parts that declare they read it", () => {
@@ -113,9 +113,11 @@ describe("trait -> painters map", () => {
     // Behaviour, not pixels: tested in parts/sync.test.ts and parts/notify.test.ts.
     sync_mode: { base: {}, value: "frontend", shows: "" },
     notify: { base: {}, value: true, shows: "" },
+    // Told to JupyterLab's extension, not drawn: tested in lab-hub.test.ts.
+    deployment: { base: {}, value: "https://acme.sutro.sh/v1", shows: "" },
   };
 
-  const INVISIBLE: TraitName[] = ["started_at", "sync_mode", "notify"];
+  const INVISIBLE: TraitName[] = ["started_at", "sync_mode", "notify", "deployment"];
   it.each(TRAIT_NAMES.filter((name) => !INVISIBLE.includes(name)))("repaints what depends on %s", (name) => {
     const scenario = SCENARIOS[name];
     const model = new FakeModel(scenario.base);

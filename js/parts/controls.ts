@@ -9,7 +9,10 @@ import { cardStateOf, isActive, type CardState } from "../states";
  * does not already give (Python's 401 and 404 sentences say what to check),
  * so nothing is said twice. Buttons only send messages; Python decides.
  *
- * Reads: state, status (status stands in for a state not yet synced), error.
+ * A card handed over to JupyterLab's server (sync_mode "jupyterlab") has no
+ * kernel to refresh, stop or retry with: it shows none of the three.
+ *
+ * Reads: state, status (status stands in for a state not yet synced), error, sync_mode.
  */
 
 export interface ButtonSet {
@@ -32,6 +35,8 @@ export function buttonsFor(state: CardState): ButtonSet {
     retry: refused ? "Retry" : lost ? "Retry now" : null,
   };
 }
+
+const NONE: ButtonSet = { refresh: false, stop: false, resume: false, retry: null };
 
 /** What to check, for the states where the card cannot follow the job. */
 export const HINTS: Partial<Record<CardState, string>> = {
@@ -73,9 +78,9 @@ export function buildControls(ctx: PartContext): Controls {
   ctx.lifetime.listen(retry, "click", () => ctx.model.send({ type: "retry" }));
   ctx.lifetime.listen(stopResume, "click", () => ctx.model.send({ type: resumes ? "resume" : "stop" }));
 
-  const part = definePart(ctx, "controls", ["state", "status", "error"] as const, (t) => {
+  const part = definePart(ctx, "controls", ["state", "status", "error", "sync_mode"] as const, (t) => {
     const state = cardStateOf(t.state, t.status);
-    const shown = buttonsFor(state);
+    const shown = t.sync_mode === "jupyterlab" ? NONE : buttonsFor(state);
     resumes = shown.resume;
     setHidden(refresh, !shown.refresh);
     setHidden(stopResume, !(shown.stop || shown.resume));

@@ -68,6 +68,9 @@ class CardView(HostWidget):
     compact = traitlets.Bool(False).tag(sync=True)
     #: Badge the tab (and notify, where already allowed) when a job of over a minute ends.
     notify = traitlets.Bool(False).tag(sync=True)
+    #: The base URL the card asks (no secret): JupyterLab's server may follow the job
+    #: there once the kernel is gone, and only there.
+    deployment = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, job_id: str, *, clock: Clock, stale_after: float, **kwargs: Any) -> None:
         self._clock = clock

@@ -94,6 +94,7 @@ class JobStatusWidget(CardView):
             sync_mode=sync_mode,
             budget=budget_of(self._poller),
             notify=notify,
+            deployment=self._client.base_url,
             polling=autostart and can_poll(),  # in the first message, not one more
             **kwargs,
         )
