@@ -102,12 +102,17 @@ describe("a card whose kernel is gone", () => {
 describe("a card on a page with JupyterLab's extension", () => {
   it("reports its job on every change of state, once per change", () => {
     const reports: string[] = [];
-    const hub: Hub = { version: 1, report: (c) => reports.push(`${c.job_id} ${c.state} ${c.name} ${c.deployment}`), follow: () => null };
+    const hub: Hub = { version: 1, report: (c) => reports.push(`${c.job_id} ${c.state}/${c.status} ${c.name} ${c.deployment}`), follow: () => null };
     (globalThis as Record<string, unknown>)[HUB_KEY] = hub;
     const model = new FakeModel({ ...RUNNING, details: { name: "Tickets" } });
     mount(model);
-    model.enter("succeeded");
+    model.set("state", "succeeded");
+    model.set("status", "succeeded");
     model.set("message", "done"); // not a change of what is reported
-    expect(reports).toEqual(["job-123 running Tickets https://d/v1", "job-123 succeeded Tickets https://d/v1"]);
+    expect(reports).toEqual([
+      "job-123 running/running Tickets https://d/v1",
+      "job-123 succeeded/running Tickets https://d/v1",
+      "job-123 succeeded/succeeded Tickets https://d/v1",
+    ]);
   });
 });
