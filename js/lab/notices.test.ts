@@ -17,7 +17,7 @@ describe("the end of a watched job", () => {
     other.fromCard(card("running"));
     other.fromCard(card("failed"));
     other.fromCard(card("failed"));
-    expect(said).toEqual(["error: Sutro job Tickets: failed"]);
+    expect(said).toEqual(["error: Sutro job “Tickets” failed"]);
   });
 
   it("counts a pinned row of the panel as watched, and no other", () => {

@@ -41,6 +41,6 @@ export class EndNotices {
     if (!this.seenLive.has(jobId) || this.announced.has(jobId)) return;
     this.announced.add(jobId);
     const tone = shown === "succeeded" ? "success" : shown === "failed" ? "error" : "warning";
-    this.announce(jobId, `Sutro job ${name !== "" ? name : jobId}: ${stateWord(shown, raw).toLowerCase()}`, tone);
+    this.announce(jobId, `Sutro job “${name !== "" ? name : jobId}” ${stateWord(shown, raw).toLowerCase()}`, tone);
   }
 }

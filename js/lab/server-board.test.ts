@@ -48,6 +48,16 @@ describe("the panel's board, fed by the server", () => {
     expect(board.deployment).toBe("https://d/v1");
   });
 
+  it("marks every unfolded row's card as followed by JupyterLab, so it offers no kernel's buttons", async () => {
+    const unfolded = { ...row("a", "running"), card: { sync_mode: "thread", name: "Tickets" } };
+    const board = new ServerBoard(fakeApi([snapshot(1, [unfolded, row("b", "queued")])]));
+    await runUntilDone(board);
+    const [a, b] = board.get("rows") as Array<{ card?: Record<string, unknown> }>;
+    expect(a?.card).toEqual({ sync_mode: "jupyterlab", name: "Tickets" });
+    expect(b?.card).toBeUndefined();
+    expect(board.get("sync_mode")).toBe("jupyterlab");
+  });
+
   it("says a failing server in its error, and retries", async () => {
     const api = fakeApi([]);
     const board = new ServerBoard(api);

@@ -34,6 +34,17 @@ export const WAIT_SECONDS = 20;
 export const MIN_GAP_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
+/** The sync mode of every row here: the server follows it; no button may ask a kernel. */
+const FOLLOWED_BY_LAB = "jupyterlab";
+
+/** A row whose full card (when sent) says it is followed by JupyterLab, hiding Refresh/Stop/Retry. */
+function followedHere(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null) return raw;
+  const card = (raw as { card?: unknown }).card;
+  if (typeof card !== "object" || card === null) return raw;
+  return { ...raw, card: { ...card, sync_mode: FOLLOWED_BY_LAB } };
+}
+
 export class ServerBoard implements BoardModel {
   private rows = new Map<string, Record<string, unknown>>();
   private version = 0;
@@ -100,7 +111,7 @@ export class ServerBoard implements BoardModel {
     if (name === "loading") return this.loading;
     if (name === "error") return this.error;
     if (name === "title") return "Sutro jobs";
-    return "thread";
+    return FOLLOWED_BY_LAB;
   }
 
   on(event: BoardEvent, callback: () => void): void {
@@ -141,9 +152,10 @@ export class ServerBoard implements BoardModel {
   private apply(snapshot: Snapshot): void {
     if (snapshot.full) this.rows.clear();
     for (const raw of snapshot.rows) {
-      const row = rowOf(raw);
+      const stored = followedHere(raw);
+      const row = rowOf(stored);
       if (row === null) continue;
-      this.rows.set(row.job_id, raw as Record<string, unknown>);
+      this.rows.set(row.job_id, stored as Record<string, unknown>);
       for (const model of this.handed.get(row.job_id) ?? []) model.update(row);
     }
     this.version = snapshot.version;

@@ -36,6 +36,8 @@ from ..polling.shared import default_poller
 PAGE_SIZE = 20
 #: The first page is asked again this often while someone looks (new jobs appear).
 RELIST_SECONDS = 60.0
+#: A page that opens (asks for every row) lists again when the list is older than this.
+RELIST_ON_OPEN_SECONDS = 1.0
 #: With nobody asking for this long, every row stops and the list is forgotten.
 IDLE_SECONDS = 600.0
 #: The most rows kept (a page cannot grow the server's memory without bound).
@@ -81,6 +83,8 @@ class ServerJobs:
         ``full`` says the rows are all of them (``after`` 0, or older than the last reset).
         """
         self._seen()
+        if after <= 0:
+            self._relist_if_older(RELIST_ON_OPEN_SECONDS)
         with self._lock:
             full = after < self._reset_at or after <= 0
             rows = [
@@ -179,8 +183,7 @@ class ServerJobs:
             if self._rows:
                 self.close()
             return
-        if now - self._listed_at > RELIST_SECONDS and not self.loading:
-            self._relist()
+        self._relist_if_older(RELIST_SECONDS)
 
     # -- internals --------------------------------------------------------------------
 
@@ -191,11 +194,15 @@ class ServerJobs:
         if first and not self._rows:
             self.load_more()
 
-    def _relist(self) -> None:
+    def _relist_if_older(self, seconds: float) -> None:
+        """Ask the first page again (for jobs submitted since) if the last list is that old."""
+        with self._lock:
+            if self.loading or self._clock() - self._listed_at <= seconds:
+                return
+            self._listed_at = self._clock()
         client = self._ensure_client()
         if client is None:
             return
-        self._listed_at = self._clock()
         self._poller.submit(
             lambda http: client.list_jobs_async(http, limit=PAGE_SIZE),
             lambda result: self._on_page(result, first=True, again=True),

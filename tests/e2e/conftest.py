@@ -52,6 +52,13 @@ def built_widget_js() -> Path:
             "before the browser tests.",
             pytrace=False,
         )
+    sources = [p for p in (STATIC_JS.parents[2] / "js").rglob("*") if p.suffix in {".ts", ".css"}]
+    newest = max(sources, key=lambda p: p.stat().st_mtime)
+    if newest.stat().st_mtime > STATIC_JS.stat().st_mtime:
+        pytest.fail(
+            f"{STATIC_JS} is older than {newest}: run `npm run build` before the browser tests.",
+            pytrace=False,
+        )
     return STATIC_JS
 
 

@@ -193,4 +193,3 @@ def test_a_kernel_that_exits_republishes_its_unfinished_cards_as_not_followed(
             if "Not followed" in saw[-1]:
                 break
     assert any("Not followed" in html and "exited" in html for html in saw), saw
-

@@ -145,6 +145,22 @@ def test_the_board_follows_the_accounts_jobs_with_no_kernel(
     assert seen[-1:] == ["succeeded"], seen
 
 
+def test_a_job_submitted_since_the_last_list_is_there_when_a_page_opens(
+    server: Server, account: Simulator
+) -> None:
+    board(server)  # listed once already
+    time.sleep(0.5)
+    account.add_job("job-srv-new", [Step("queued", None, "Waiting")])
+    time.sleep(1.5)  # older than the list a page that opens asks for again
+    deadline = time.monotonic() + 10
+    answer = board(server)  # a page opens: it asks for every row
+    seen: set[str] = set()
+    while "job-srv-new" not in seen and time.monotonic() < deadline:
+        seen |= {row["job_id"] for row in answer["rows"]}
+        answer = board(server, after=answer["version"], wait=2)
+    assert "job-srv-new" in seen, "a job submitted since the last list waits for the next relist"
+
+
 def test_no_kernel_ran(server: Server) -> None:
     request = urllib.request.Request(
         f"{server.origin}/api/kernels", headers={"Authorization": f"token {server.token}"}
@@ -195,9 +211,7 @@ def test_the_key_is_in_no_answer_and_no_log_line(server: Server, account: Simula
     assert KEY not in server.log.read_text()
 
 
-def test_without_a_key_the_board_says_how_to_set_one(
-    account: Simulator, tmp_path: Path
-) -> None:
+def test_without_a_key_the_board_says_how_to_set_one(account: Simulator, tmp_path: Path) -> None:
     keyless = Server(tmp_path, {"SUTRO_API_URL": account.url_v1})
     try:
         error = board(keyless)["error"]
