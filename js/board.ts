@@ -11,6 +11,9 @@ import { followedBoard } from "./board/follow";
 import type { BoardRenderProps } from "./board/model";
 import { startBoard } from "./board/view";
 import { Lifetime } from "./lifetime";
+import { linkStylesheetBeside, offerServedAssets } from "./served-assets";
+
+linkStylesheetBeside(import.meta.url);
 
 /**
  * Renders one view; the returned cleanup and an abort of `signal` both undo
@@ -20,6 +23,7 @@ import { Lifetime } from "./lifetime";
 function render({ model, el, signal }: BoardRenderProps): () => void {
   const lifetime = new Lifetime();
   el.append(startBoard(followedBoard(model, lifetime), lifetime));
+  void offerServedAssets(model);
   const cleanup = (): void => lifetime.dispose();
   if (signal) {
     if (signal.aborted) cleanup();

@@ -1,4 +1,5 @@
 import type { ChangeEvent, OutgoingMessage, TraitName } from "./model";
+import type { ServedAssets } from "./served-assets";
 
 /**
  * The one page global through which a card (the kernel's module) and
@@ -37,6 +38,8 @@ export interface Hub {
   report(card: CardReport): void;
   /** The server's model of the job, if the server follows `deployment`; else null. */
   follow(jobId: string, deployment: string): HandedModel | null;
+  /** Where the page's server serves the card's build, or null when it does not (served-assets.ts). */
+  assets?(): Promise<ServedAssets | null>;
 }
 
 /** The hub on this page, or null. */

@@ -4,6 +4,8 @@
  * lives in one place on the browser side.
  */
 
+import type { AssetsOffer } from "./served-assets";
+
 /**
  * What the server knows about the job itself (`details` trait, the job
  * summary). Every key may be missing or null: `{}` until Python has fetched it.
@@ -118,7 +120,8 @@ export type OutgoingMessage =
   | { type: "resume" }
   | { type: "cancel" }
   | { type: "retry" }
-  | { type: "sync" };
+  | { type: "sync" }
+  | AssetsOffer;
 
 export type ChangeEvent = `change:${TraitName}`;
 

@@ -6,12 +6,16 @@
  * anywidget 0.11 warns that a direct `render` export will be deprecated.
  *
  * The stylesheet (widget.css) is built separately and handed to anywidget as
- * `_css` by Python, so this module does not import it.
+ * `_css` by Python, so this module does not import it; loaded from the Jupyter
+ * server instead (served-assets.ts), it links the one beside it.
  */
 import { startCard } from "./card";
 import { followedModel } from "./follow";
 import { Lifetime } from "./lifetime";
 import type { RenderProps } from "./model";
+import { linkStylesheetBeside, offerServedAssets } from "./served-assets";
+
+linkStylesheetBeside(import.meta.url);
 
 /**
  * Renders one view. A model may have several views at once; each gets its own
@@ -24,6 +28,7 @@ function render({ model, el, signal }: RenderProps): () => void {
   const lifetime = new Lifetime();
   const card = startCard(followedModel(model, lifetime), lifetime);
   el.append(card.root);
+  void offerServedAssets(model);
 
   const cleanup = (): void => lifetime.dispose();
   if (signal) {

@@ -3,6 +3,7 @@
  * traits, its messages and one Row per job, each field checked on the way in
  * so a painter never sees a wrong type. The JS never writes traits.
  */
+import type { AssetsOffer } from "../served-assets";
 import type { Emitter } from "../lifetime";
 import type { OutgoingMessage } from "../model";
 
@@ -51,7 +52,8 @@ export type BoardMessage =
   | { type: "expand" | "collapse"; job_id: string }
   | { type: "cancel_all" }
   | { type: "load_more" }
-  | { type: "sync" };
+  | { type: "sync" }
+  | AssetsOffer;
 
 /** What anywidget's model offers the board. `get` is `unknown`: every value is checked here. */
 export interface BoardModel extends Emitter<BoardEvent> {

@@ -2,6 +2,8 @@ import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } fro
 import { Notification } from "@jupyterlab/apputils";
 import { IStatusBar } from "@jupyterlab/statusbar";
 import { HUB_KEY, type Hub } from "../lab-hub";
+import type { ServedAssets } from "../served-assets";
+import { servedAssets } from "./assets";
 import { sutroIcon } from "./icon";
 import { EndNotices } from "./notices";
 import { PANEL_ID, SutroPanel } from "./panel";
@@ -15,7 +17,8 @@ import { SutroStatus } from "./status";
  * "Sutro jobs" panel that follows the account's newest jobs through the Jupyter
  * server extension (sutro_widget/server/) with no kernel at all, a status-bar
  * item, a notification when a watched job ends, and the page's hub (lab-hub.ts)
- * through which cards report their jobs and hand over when their kernel goes.
+ * through which cards report their jobs, hand over when their kernel goes, and
+ * learn where the server serves their code (one download per page).
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: "sutro-widget:panel",
@@ -23,7 +26,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   optional: [ILayoutRestorer, IStatusBar],
   activate: (app: JupyterFrontEnd, restorer: ILayoutRestorer | null, statusBar: IStatusBar | null): void => {
-    const board = new ServerBoard(serverApi());
+    const api = serverApi();
+    const board = new ServerBoard(api);
     const pins = new Pins();
     const panel = new SutroPanel(board, pins);
     panel.title.icon = sutroIcon;
@@ -45,8 +49,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       statusBar.registerStatusItem("sutro-widget:status", { item, align: "left", rank: 4 });
     }
 
+    let served: Promise<ServedAssets | null> | null = null;
     const hub: Hub = {
       version: 1,
+      assets: () => (served ??= servedAssets(() => api.assets(), api.baseUrl)),
       report: (card) => notices.fromCard(card),
       follow: (jobId, deployment) => board.follow(jobId, deployment),
     };

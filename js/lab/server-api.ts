@@ -1,5 +1,6 @@
 import { URLExt } from "@jupyterlab/coreutils";
 import { ServerConnection } from "@jupyterlab/services";
+import type { AssetsAnswer } from "./assets";
 import type { ServerApi, Snapshot } from "./server-board";
 
 /**
@@ -7,7 +8,9 @@ import type { ServerApi, Snapshot } from "./server-board";
  * JupyterLab's own connection settings: its token or cookie, and the XSRF
  * header on every POST, so Jupyter's checks pass for this page and no other.
  */
-export function serverApi(settings: ServerConnection.ISettings = ServerConnection.makeSettings()): ServerApi {
+export function serverApi(
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+): ServerApi & { assets(): Promise<AssetsAnswer>; baseUrl: string } {
   const url = (path: string): string => URLExt.join(settings.baseUrl, "sutro", path);
 
   async function call(path: string, init: RequestInit): Promise<Response> {
@@ -25,6 +28,10 @@ export function serverApi(settings: ServerConnection.ISettings = ServerConnectio
   }
 
   return {
+    baseUrl: settings.baseUrl,
+    async assets(): Promise<AssetsAnswer> {
+      return (await (await call("assets", { method: "GET" })).json()) as AssetsAnswer;
+    },
     async board(after: number, waitSeconds: number): Promise<Snapshot> {
       const answer = await call(`board?after=${after}&wait=${waitSeconds}`, { method: "GET" });
       return (await answer.json()) as Snapshot;

@@ -1,12 +1,17 @@
-"""The card's built JavaScript and CSS, read once at import.
+"""The card's built JavaScript and CSS, read once at import, and their fingerprint.
 
 Text, not a ``Path``: anywidget turns a path into a class-level file watcher
 that keeps a reference to every instance forever, so a dropped card could
 never be garbage-collected (and would never stop polling).
+
+:data:`FINGERPRINT` names this exact build: the Jupyter server extension serves
+the files under it, and a kernel takes the server's copy only when the
+fingerprints agree (:mod:`.served_assets`), never code of another version.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -28,3 +33,10 @@ def read_asset(name: str, fallback: str) -> str:
 ESM = read_asset("widget.js", _UNBUILT_ESM)
 BOARD_ESM = read_asset("board.js", _UNBUILT_ESM)
 CSS = read_asset("widget.css", "")
+
+#: The built files by name, as the server extension serves them.
+FILES = {"widget.js": ESM, "board.js": BOARD_ESM, "widget.css": CSS}
+#: The build's fingerprint: 16 hex digits of the SHA-256 of every file, in name order.
+FINGERPRINT = hashlib.sha256(
+    b"\0".join(FILES[name].encode() for name in sorted(FILES))
+).hexdigest()[:16]

@@ -51,6 +51,7 @@ class JobBoard(HostWidget):
     """
 
     _esm = BOARD_ESM
+    _entry = "board.js"
     _css = CSS
 
     #: One row per job, in the order given (newest first for :meth:`recent`).

@@ -10,6 +10,9 @@
   (:mod:`~.hosts`), state changes made on the poller thread are not sent; the
   browser's timer sends ``{"type": "sync"}`` and the kernel answers from its
   message handler with every trait that changed since.
+* **One copy of the code per page** (:mod:`~.served_assets`): once the page
+  said where its Jupyter server serves this build, new widgets name that
+  module instead of carrying it inline.
 * **Updates stay within the comm budget** (:mod:`~.budget`): a send that
   finds no room waits (errors and final states first, then changes of
   state, then progress) and goes out later with the latest values.
@@ -26,6 +29,7 @@ import anywidget
 import traitlets
 
 from ..polling.threads import on_poller_thread
+from . import served_assets
 from .budget import NEWS, NEWS_TRAITS, ROUTINE, URGENT, URGENT_TRAITS, CommBudget
 from .saved_view import Bundle, SavedView
 
@@ -36,6 +40,11 @@ class HostWidget(anywidget.AnyWidget):
     #: ``thread`` (changes are sent as they happen) or ``frontend`` (sent when asked).
     sync_mode = traitlets.Unicode("thread").tag(sync=True)
 
+    #: The built module inline (a subclass's class attribute; an instance may name a URL instead).
+    _esm: str
+    #: The built module this widget's ``_esm`` is (served under this name by the server extension).
+    _entry = "widget.js"
+
     #: False until the subclass's ``__init__`` finished: a rejected constructor
     #: leaves nothing to close, and ``repr`` says so instead of raising.
     _ready = False
@@ -45,7 +54,10 @@ class HostWidget(anywidget.AnyWidget):
         self._unsent: set[str] = set()
         self._unsent_lock = threading.Lock()
         self._budget = budget
+        # Read by AnyWidget.__init__, which makes them this instance's synced traits.
+        self._esm, self._css = served_assets.code_for(self._entry, self._esm)
         super().__init__(**kwargs)
+        self.on_msg(self._on_assets_offer)
 
     def static_html(self) -> str:
         """The self-contained HTML stand-in of the live view."""
@@ -95,6 +107,10 @@ class HostWidget(anywidget.AnyWidget):
     def _hold(self, keys: set[str]) -> None:
         with self._unsent_lock:
             self._unsent.update(keys)
+
+    def _on_assets_offer(self, _widget: object, content: object, _buffers: object) -> None:
+        """A view says where its page's server serves this build: later widgets use it."""
+        served_assets.take_offer(content)
 
     # -- representations ---------------------------------------------------------------
 

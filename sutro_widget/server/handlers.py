@@ -10,6 +10,7 @@ The answers are rows and sentences; the API key never leaves the server.
 * ``POST sutro/jobs/{id}/follow``     follow a job by id (a card whose kernel is gone)
 * ``POST sutro/jobs/{id}/expand``     ``{"expanded": bool}``: send its full card fields
 * ``POST sutro/jobs/{id}/cancel``     ask Sutro to cancel it
+* ``GET  sutro/assets``, ``sutro/static/…`` the card's built code (:mod:`.static_files`)
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import json
 from typing import Any
 
 import tornado.web
-from jupyter_server.base.handlers import APIHandler
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
 
 from .jobs import ServerJobs
+from .static_files import static_routes
 
 #: The longest a page's request for changes is held open (seconds).
 MAX_WAIT_SECONDS = 25.0
@@ -89,11 +91,12 @@ class JobHandler(_JobsHandler):
         self.answer({"ok": True})
 
 
-def routes(base_url: str) -> list[tuple[str, type[APIHandler]]]:
+def routes(base_url: str) -> list[tuple[str, type[JupyterHandler]]]:
     """The handlers under ``{base_url}sutro/``."""
     prefix = base_url.rstrip("/") + "/sutro"
     return [
         (f"{prefix}/board", BoardHandler),
         (f"{prefix}/board/more", MoreHandler),
         (f"{prefix}/jobs/([^/]+)/(follow|expand|cancel)", JobHandler),
+        *static_routes(prefix),
     ]

@@ -177,6 +177,16 @@ def jupyter_state_env(
     return {name: str(path) for name, path in dirs.items()}
 
 
+def switch_off_sutro_extensions(config_dir: Path) -> None:
+    """User config that disables our server extension and our Lab extension (it outranks the
+    ``etc/jupyter`` files the install wrote)."""
+    server = config_dir / "jupyter_server_config.json"
+    server.write_text(json.dumps({"ServerApp": {"jpserver_extensions": {"sutro_widget": False}}}))
+    page = config_dir / "labconfig" / "page_config.json"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(json.dumps({"disabledExtensions": {"sutro-widget": True}}))
+
+
 @dataclass
 class JupyterServer:
     """One ``jupyter lab`` or ``jupyter notebook`` process on loopback, owned by a test session.
@@ -193,6 +203,9 @@ class JupyterServer:
     lab_settings: dict[str, dict[str, object]] = field(default_factory=dict)
     #: Extra command-line options (e.g. ``--ServerApp.allow_origin=...`` for another page).
     extra_args: list[str] = field(default_factory=list)
+    #: False: our server and Lab extensions are switched off, as where they are absent
+    #: (VS Code, Colab): a card whose kernel goes is then "Not followed", not handed over.
+    sutro_extensions: bool = True
     port: int = 0
     token: str = field(default_factory=lambda: secrets.token_hex(24), repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -241,6 +254,8 @@ class JupyterServer:
         """
         env = dict(os.environ)
         env.update(jupyter_state_env(self.base, self.lab_settings))
+        if not self.sutro_extensions:
+            switch_off_sutro_extensions(Path(env["JUPYTER_CONFIG_DIR"]))
         previous = env.get("PYTHONPATH")
         env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + previous if previous else "")
         env["PYTHONUNBUFFERED"] = "1"
@@ -359,6 +374,8 @@ def running_server(
     extra_env: dict[str, str],
     lab_settings: dict[str, dict[str, object]] | None = None,
     extra_args: Sequence[str] = (),
+    *,
+    sutro_extensions: bool = True,
 ) -> Iterator[JupyterServer]:
     """A started :class:`JupyterServer` that is stopped however the block ends."""
     server = JupyterServer(
@@ -367,6 +384,7 @@ def running_server(
         extra_env=extra_env,
         lab_settings=dict(lab_settings or {}),
         extra_args=list(extra_args),
+        sutro_extensions=sutro_extensions,
     )
     try:
         yield server.start()

@@ -6,13 +6,18 @@ that calls ``os._exit``). Within 10 s the card must stop looking live: "Not
 followed", the last seen state, a clock that no longer moves, no buttons that
 would talk to the dead kernel. Re-running the cell on the restarted kernel
 gives a live card again.
+
+These servers run with our server and Lab extensions switched off, as where
+they are absent (VS Code, Colab, a bare Jupyter): with them, the card is handed
+over to JupyterLab instead and stays live (tests/e2e/test_lab_panel.py).
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -27,6 +32,7 @@ from .harness import (
     hold_text,
     open_notebook,
     run_all_cells,
+    running_server,
     save_card_screenshot,
     seconds,
     wait_for,
@@ -42,6 +48,20 @@ SAYS_SO_WITHIN_S = 10.0
 
 
 OpenCardFactory = Callable[[str], OpenCard]
+
+
+@pytest.fixture(scope="module")
+def jupyter(
+    frontend: Frontend,
+    simulator: Simulator,
+    built_widget_js: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[JupyterServer]:
+    """A Jupyter server of ``frontend`` without our extensions (as in VS Code or Colab)."""
+    base = tmp_path_factory.mktemp(f"jupyter-{frontend}-bare")
+    env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
+    with running_server(frontend, base, env, sutro_extensions=False) as server:
+        yield server
 
 
 def running_card(

@@ -161,6 +161,26 @@ def test_a_job_submitted_since_the_last_list_is_there_when_a_page_opens(
     assert "job-srv-new" in seen, "a job submitted since the last list waits for the next relist"
 
 
+def test_the_cards_code_is_served_once_for_this_build_only(server: Server) -> None:
+    from sutro_widget.card.assets import BOARD_ESM, CSS, ESM, FINGERPRINT
+
+    said = server.get("sutro/assets", token=True)
+    assert said == {"fingerprint": FINGERPRINT, "path": f"sutro/static/{FINGERPRINT}/"}
+    assert server.status_of("sutro/assets") == 403  # which build: behind the login
+    for name, text, kind in (
+        ("widget.js", ESM, "text/javascript"),
+        ("board.js", BOARD_ESM, "text/javascript"),
+        ("widget.css", CSS, "text/css"),
+    ):
+        # The code itself needs no login, as Jupyter's own /static/ (an ES module import).
+        with urllib.request.urlopen(f"{server.origin}/{said['path']}{name}", timeout=10) as answer:
+            assert answer.headers["Content-Type"].startswith(kind)
+            assert "immutable" in answer.headers["Cache-Control"]
+            assert answer.read().decode() == text
+    assert server.status_of(f"sutro/static/{'0' * 16}/widget.js") == 404  # another build
+    assert server.status_of(f"sutro/static/{FINGERPRINT}/simulator.py") == 404
+
+
 def test_no_kernel_ran(server: Server) -> None:
     request = urllib.request.Request(
         f"{server.origin}/api/kernels", headers={"Authorization": f"token {server.token}"}
