@@ -61,7 +61,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from soak import start_simulator  # noqa: E402
+from simulator_process import start_simulator  # noqa: E402
 
 from tests.e2e.harness import (  # noqa: E402
     CHROMIUM,

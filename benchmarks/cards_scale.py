@@ -39,7 +39,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from soak import start_simulator  # noqa: E402
+from simulator_process import start_simulator  # noqa: E402
 
 
 def count_comm_messages() -> tuple[Counter[str], Counter[int], dict[str, float]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cards_scale import count_comm_messages
-from soak import start_simulator
+from simulator_process import start_simulator
 
 
 def short(filename: str) -> str:

@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -173,6 +174,9 @@ def run(
     jobs: int, minutes: float, seed: int, time_scale: float, hostile_share: float = 0.1
 ) -> dict[str, Any]:
     rng = random.Random(seed)
+    # A shell that starts us in the background (``&``) leaves SIGINT ignored,
+    # and Python then never raises KeyboardInterrupt: the interrupt event needs it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     escapes = watch_for_escapes()
     events = DayEvents()
     simulator = RestartableSimulator(time_scale)
@@ -198,6 +202,9 @@ def run(
     cards_replaced = 0
     next_fault = started
     rss_each_minute: list[float] = []
+    # Python's live allocations: flat while RSS grows means the allocator keeps
+    # freed arenas (fragmentation), not that objects leak.
+    blocks_each_minute: list[int] = []
     next_sample = started + 60
     next_event = started + rng.uniform(30, 90)
     while time.monotonic() < deadline:
@@ -223,6 +230,7 @@ def run(
         peak_rss = max(peak_rss, rss_kib())
         if now >= next_sample:
             rss_each_minute.append(round(rss_kib() / 1024, 1))
+            blocks_each_minute.append(sys.getallocatedblocks())
             next_sample += 60
         threads_max = max(threads_max, threading.active_count())
         time.sleep(0.5)
@@ -266,6 +274,7 @@ def run(
         "rss_growth_after_warmup_mib": round((peak_rss - warmed_up_rss) / 1024, 1),
         "rss_end_mib": round(end_rss / 1024, 1),
         "rss_each_minute_mib": rss_each_minute,
+        "python_blocks_each_minute": blocks_each_minute,
         "threads_max": threads_max,
         "threads_after_close": threads_after_close,
         "day_events": asdict(events),

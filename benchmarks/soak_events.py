@@ -19,11 +19,12 @@ import random
 import signal
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from simulator_process import start_simulator
 
 from sutro_widget import JobStatusWidget
 from tests import hostile_servers as hostile
@@ -78,19 +79,7 @@ class RestartableSimulator:
         self.process = self._start(port=0)
 
     def _start(self, port: int) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sutro_widget.simulator", "--port", str(port),
-             "--time-scale", str(self.time_scale)],
-            stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("SUTRO_API_URL="):
-                self.url = line.split("=", 1)[1].strip().strip("'")
-            elif line.startswith("SUTRO_API_KEY="):
-                self.key = line.split("=", 1)[1].strip().strip("'")
-            if self.url and self.key:
-                break
+        process, self.url, self.key = start_simulator(self.time_scale, port)
         return process
 
     def restart(self, down_for: float, events: DayEvents) -> None:
