@@ -72,6 +72,10 @@ STATUS_LOG_JS = "window.__sutroStatusLog || []"
 #: Added with ``page.add_init_script`` before any page script runs. It watches the
 #: whole document for cards being attached and for their ``data-status`` changing,
 #: and appends each new value (per job id) to ``window.__sutroStatusLog``.
+#: A card in a notebook, a console or a dashboard: not one of the Lab panel's rows.
+NOTEBOOK_CARD = ".sutro-job-card:not(.sutro-jobs-panel *)"
+
+
 RECORD_STATUSES_INIT_SCRIPT = """
 (() => {
   const log = [];
@@ -88,8 +92,8 @@ RECORD_STATUSES_INIT_SCRIPT = """
   };
   const scan = (node) => {
     if (!(node instanceof Element)) return;
-    if (node.classList.contains("sutro-job-card")) record(node);
-    node.querySelectorAll(".sutro-job-card").forEach(record);
+    if (node.matches(NOTEBOOK_CARD)) record(node);
+    node.querySelectorAll(NOTEBOOK_CARD).forEach(record);
   };
   const observer = new MutationObserver((mutations) => {
     for (const m of mutations) {
@@ -104,7 +108,7 @@ RECORD_STATUSES_INIT_SCRIPT = """
     attributeFilter: ["data-status"],
   });
 })();
-"""
+""".replace("NOTEBOOK_CARD", json.dumps(NOTEBOOK_CARD))
 
 
 @dataclass(frozen=True)
@@ -570,10 +574,22 @@ def run_all_cells(page: Page, server: JupyterServer) -> None:
             page.keyboard.press("Escape")
 
 
+def notebook_area(page: Page) -> Locator:
+    """The open notebook, without Lab's sidebars (the Sutro jobs panel draws a board too)."""
+    return page.locator(".jp-Notebook")
+
+
+def board_row(page: Page, job_id: str) -> Locator:
+    """The row of ``job_id`` in a board in the notebook (the Lab panel's rows are ignored)."""
+    return page.locator(
+        f'[data-testid="board-row"][data-job-id="{job_id}"]:not(.sutro-jobs-panel *)'
+    )
+
+
 def card_for(page: Page, job_id: str) -> Locator:
     """The card that follows ``job_id`` (cards of other jobs on the page are ignored)."""
     job = page.locator('[data-testid="job-id"]', has_text=job_id)
-    return page.locator(".sutro-job-card", has=job).first
+    return page.locator(NOTEBOOK_CARD, has=job).first
 
 
 def wait_for_card(page: Page, server: JupyterServer, job_id: str) -> Locator:
@@ -880,8 +896,8 @@ RECORD_STATES_INIT_SCRIPT = """
   };
   const scan = (node) => {
     if (!(node instanceof Element)) return;
-    if (node.classList.contains("sutro-job-card")) record(node);
-    node.querySelectorAll(".sutro-job-card").forEach(record);
+    if (node.matches(NOTEBOOK_CARD)) record(node);
+    node.querySelectorAll(NOTEBOOK_CARD).forEach(record);
   };
   new MutationObserver((mutations) => {
     for (const m of mutations) {
@@ -895,7 +911,7 @@ RECORD_STATES_INIT_SCRIPT = """
     attributeFilter: ["data-state"],
   });
 })();
-"""
+""".replace("NOTEBOOK_CARD", json.dumps(NOTEBOOK_CARD))
 
 
 def record_states(page: Page) -> None:

@@ -19,6 +19,8 @@ from .harness import (
     STATE_TIMEOUT_S,
     Frontend,
     JupyterServer,
+    board_row,
+    notebook_area,
     open_notebook,
     run_all_cells,
     seconds,
@@ -42,7 +44,7 @@ def show_board(page: Page, jupyter: JupyterServer, name: str, cells: list[str]) 
 
 
 def row(page: Page, job_id: str):  # type: ignore[no-untyped-def]
-    return page.locator(f'[data-testid="board-row"][data-job-id="{job_id}"]')
+    return board_row(page, job_id)
 
 
 def expect_row_state(page: Page, jupyter: JupyterServer, job_id: str, state: str) -> None:
@@ -65,18 +67,18 @@ def test_a_board_of_mixed_jobs_reaches_every_final_state_and_a_row_unfolds(
         f"board-mixed-{frontend}",
         [f"from sutro_widget import JobBoard, PollPolicy\nJobBoard({ids!r}, {FAST})"],
     )
-    board = page.get_by_test_id("board")
+    board = notebook_area(page).get_by_test_id("board")
     expect(board).to_be_visible(timeout=seconds(STATE_TIMEOUT_S))
     for job_id in ids:
         expect_row_state(page, jupyter, job_id, "queued")
-    expect(page.get_by_test_id("board-counts")).to_contain_text("3 queued")
+    expect(notebook_area(page).get_by_test_id("board-counts")).to_contain_text("3 queued")
     for job_id in (ok, bad):
         simulator.advance(job_id)  # running
         simulator.advance(job_id)  # succeeded / failed
     expect_row_state(page, jupyter, ok, "succeeded")
     expect_row_state(page, jupyter, bad, "failed")
     expect(row(page, bad).get_by_test_id("row-note")).to_contain_text("Row 1532")
-    counts = page.get_by_test_id("board-counts")
+    counts = notebook_area(page).get_by_test_id("board-counts")
     expect(counts).to_contain_text("1 succeeded")
     expect(counts).to_contain_text("1 failed")
 
@@ -116,13 +118,13 @@ def test_cancel_all_cancels_only_the_running_jobs(
     for job_id in (running, other):
         expect_row_state(page, jupyter, job_id, "running")
     expect_row_state(page, jupyter, done, "succeeded")
-    button = page.get_by_test_id("board-cancel-all")
+    button = notebook_area(page).get_by_test_id("board-cancel-all")
     expect(button).to_have_text(re.compile(r"Cancel all running \(2\)"))
     button.click()
-    expect(page.get_by_test_id("board-cancel-all-confirm")).to_contain_text(
+    expect(notebook_area(page).get_by_test_id("board-cancel-all-confirm")).to_contain_text(
         "Cancel 2 running jobs? 1 other unfinished job stays."
     )
-    page.get_by_test_id("board-cancel-all-yes").click()
+    notebook_area(page).get_by_test_id("board-cancel-all-yes").click()
     for job_id in (running, other):
         expect_row_state(page, jupyter, job_id, "cancelling")
         assert simulator.advance(job_id) == "cancelled"  # held: the test moves it on
@@ -144,6 +146,8 @@ def test_the_sutro_jobs_magic_shows_a_board(
         f"board-magic-{frontend}",
         ["%load_ext sutro_widget", f"%sutro_jobs {first} {second}"],
     )
-    expect(page.get_by_test_id("board")).to_be_visible(timeout=seconds(STATE_TIMEOUT_S))
+    expect(notebook_area(page).get_by_test_id("board")).to_be_visible(
+        timeout=seconds(STATE_TIMEOUT_S)
+    )
     expect_row_state(page, jupyter, first, "succeeded")
     expect_row_state(page, jupyter, second, "failed")

@@ -29,7 +29,9 @@ from .harness import (
     STATE_TIMEOUT_S,
     Frontend,
     JupyterServer,
+    board_row,
     ensure_details_open,
+    notebook_area,
     open_notebook,
     run_all_cells,
     save_card_screenshot,
@@ -91,7 +93,7 @@ def board_cell(jobs: Jobs) -> str:
 
 
 def row(page: Page, job_id: str) -> Locator:
-    return page.locator(f'[data-testid="board-row"][data-job-id="{job_id}"]')
+    return board_row(page, job_id)
 
 
 def expect_row_state(
@@ -121,7 +123,7 @@ def photograph_board(
     )
     run_all_cells(page, server)
 
-    board = page.get_by_test_id("board")
+    board = notebook_area(page).get_by_test_id("board")
     wait_for(
         page,
         server,

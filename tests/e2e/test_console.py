@@ -13,9 +13,11 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from .harness import (
+    NOTEBOOK_CARD,
     STATE_TIMEOUT_S,
     Frontend,
     JupyterServer,
+    board_row,
     card_cell,
     open_notebook,
     run_all_cells,
@@ -36,9 +38,9 @@ def test_no_anywidget_warning_and_no_errors_in_the_console(
     filename = write_notebook(jupyter.root_dir, f"console-{frontend}", [card_cell(card_id), board])
     open_notebook(page, jupyter, filename)
     run_all_cells(page, jupyter)
-    card = page.locator(".sutro-job-card").first
+    card = page.locator(NOTEBOOK_CARD).first
     expect(card).to_have_attribute("data-state", "succeeded", timeout=seconds(STATE_TIMEOUT_S))
-    row = page.locator(f'[data-testid="board-row"][data-job-id="{board_id}"]')
+    row = board_row(page, board_id)
     expect(row).to_have_attribute("data-state", "failed", timeout=seconds(STATE_TIMEOUT_S))
     anywidget = [m.text for m in messages if "[anywidget]" in m.text]
     assert anywidget == []

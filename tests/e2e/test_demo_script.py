@@ -35,6 +35,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .harness import (
+    NOTEBOOK_CARD,
     REPO_ROOT,
     JupyterServer,
     browser_page,
@@ -278,13 +279,13 @@ def test_demo_script_serves_the_cards(demo: Demo, demo_page: Page) -> None:
     run_all_cells(page, server)
 
     timeout = seconds(DEMO_STATE_TIMEOUT_S)
-    cards = page.locator(".sutro-job-card")
+    cards = page.locator(NOTEBOOK_CARD)
     wait_for(
         page,
         server,
         f"at least {MIN_CARDS} cards to be drawn",
         lambda: page.wait_for_function(
-            f"document.querySelectorAll('.sutro-job-card').length >= {MIN_CARDS}",
+            f"document.querySelectorAll('{NOTEBOOK_CARD}').length >= {MIN_CARDS}",
             timeout=timeout,
         ),
         extra=lambda: f"cards drawn: {cards.count()}",
@@ -298,7 +299,7 @@ def test_demo_script_serves_the_cards(demo: Demo, demo_page: Page) -> None:
 
     wait_for(page, server, "the first card to reach Succeeded", first_succeeds)
 
-    failed = page.locator('.sutro-job-card[data-status="failed"]')
+    failed = page.locator(NOTEBOOK_CARD + '[data-status="failed"]')
     wait_for(
         page,
         server,

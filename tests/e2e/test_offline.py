@@ -25,6 +25,7 @@ from .harness import (
     STATE_TIMEOUT_S,
     Frontend,
     JupyterServer,
+    board_row,
     open_notebook,
     run_all_cells,
     seconds,
@@ -89,8 +90,8 @@ def test_card_and_board_need_nothing_but_the_jupyter_server(
     open_notebook(page, jupyter, filename)
     run_all_cells(page, jupyter)
     card = wait_for_card(page, jupyter, card_job)
-    row = page.locator(f'[data-testid="board-row"][data-job-id="{row_job}"]')
-    auto_row = page.locator(f'[data-testid="board-row"][data-job-id="{auto_job}"]')
+    row = board_row(page, row_job)
+    auto_row = board_row(page, auto_job)
     timeout = seconds(STATE_TIMEOUT_S)
 
     def shows(state: str) -> None:
