@@ -21,10 +21,10 @@ from typing import Any
 
 from sutro_widget import JobBoard, JobStatusWidget
 from sutro_widget.card import served_assets
-from sutro_widget.card.assets import FINGERPRINT
+from sutro_widget.card.assets import build_fingerprint
 from sutro_widget.simulator import Simulator
 
-BASE = f"http://127.0.0.1:8888/sutro/static/{FINGERPRINT}/"
+BASE = f"http://127.0.0.1:8888/sutro/static/{build_fingerprint()}/"
 CARD_COUNTS = (1, 10, 100)
 
 
@@ -40,7 +40,7 @@ def measure(sim: Simulator) -> dict[str, Any]:
     for mode in ("inline", "named"):
         served_assets.forget()
         if mode == "named":
-            offer = {"type": "assets", "base": BASE, "fingerprint": FINGERPRINT}
+            offer = {"type": "assets", "base": BASE, "fingerprint": build_fingerprint()}
             assert served_assets.take_offer(offer)
         card = JobStatusWidget("job-bytes", api_key=key, base_url=url, autostart=False)
         board = JobBoard(["job-a", "job-b"], api_key=key, base_url=url)

@@ -8,7 +8,9 @@ of ids. Each mistake gets its own sentence at the call site instead of a bare
 
 from __future__ import annotations
 
-from .limits import MAX_JOB_ID_LENGTH
+#: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
+#: Here, not in limits.py, so checking an id does not load the HTTP stack.
+MAX_JOB_ID_LENGTH = 256
 
 
 def check_job_id(job_id: object) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import httpx
 
+from .job_id import MAX_JOB_ID_LENGTH as MAX_JOB_ID_LENGTH  # defined beside its check
+
 #: Connect fast or fail fast; a status answer is small, so reads are short too.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 #: A progress stream is quiet between updates; the server sends heartbeats well within this.
@@ -18,8 +20,6 @@ STREAM_TIMEOUT = httpx.Timeout(10.0, connect=5.0, read=90.0)
 MAX_BODY_BYTES = 1024 * 1024
 #: One progress update is a small JSON object; a longer line is not one.
 MAX_STREAM_LINE = 64 * 1024
-#: Job ids are short tokens; a longer one is a mistake (or an attack on the URL).
-MAX_JOB_ID_LENGTH = 256
 
 #: One progress stream's own pool: a single connection, never kept alive. A
 #: pool shared by every stream costs O(streams) on each stream event inside

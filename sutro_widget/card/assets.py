@@ -4,14 +4,14 @@ Text, not a ``Path``: anywidget turns a path into a class-level file watcher
 that keeps a reference to every instance forever, so a dropped card could
 never be garbage-collected (and would never stop polling).
 
-:data:`FINGERPRINT` names this exact build: the Jupyter server extension serves
+:func:`build_fingerprint` names this exact build: the Jupyter server extension serves
 the files under it, and a kernel takes the server's copy only when the
 fingerprints agree (:mod:`.served_assets`), never code of another version.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from pathlib import Path
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -36,7 +36,16 @@ CSS = read_asset("widget.css", "")
 
 #: The built files by name, as the server extension serves them.
 FILES = {"widget.js": ESM, "board.js": BOARD_ESM, "widget.css": CSS}
-#: The build's fingerprint: 16 hex digits of the SHA-256 of every file, in name order.
-FINGERPRINT = hashlib.sha256(
-    b"\0".join(FILES[name].encode() for name in sorted(FILES))
-).hexdigest()[:16]
+
+
+@functools.cache
+def build_fingerprint() -> str:
+    """The build's fingerprint: 16 hex digits of the SHA-256 of every file, in name order.
+
+    Computed on first use, not at import: hashing loads OpenSSL, which a card
+    that never meets the server extension does not need.
+    """
+    import hashlib
+
+    everything = b"\0".join(FILES[name].encode() for name in sorted(FILES))
+    return hashlib.sha256(everything).hexdigest()[:16]

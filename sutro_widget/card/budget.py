@@ -20,13 +20,15 @@ tiers, drained in this order:
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..polling.poller import Poller
 from ..polling.shared import per_poller
+
+if TYPE_CHECKING:
+    from ..polling.poller import Poller
 
 #: Sends per second, for every widget of one poller together (a sliding window).
 RATE_PER_SECOND = 100
@@ -94,6 +96,8 @@ class CommBudget:
         return max(0, int(limit) - len(self._sent))
 
     def _schedule(self) -> None:
+        import asyncio  # here: loaded with the poller, not with the card's import
+
         self._poller.submit(lambda _http: asyncio.sleep(DRAIN_SECONDS), self._drain)
 
     def _drain(self, _result: object) -> None:

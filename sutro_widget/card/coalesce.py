@@ -10,11 +10,13 @@ poller's loop, so no thread is made for it.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..polling.poller import Poller
+if TYPE_CHECKING:
+    from ..polling.poller import Poller
+
 
 #: The default pause between two flushes of non-urgent changes.
 FLUSH_SECONDS = 0.5
@@ -53,6 +55,8 @@ class Coalescer:
             self._flush()
             return
         wait = due - now
+        import asyncio  # here: loaded with the poller, not with the card's import
+
         self._poller.submit(lambda _http: asyncio.sleep(wait), lambda _r: self._fire(due))
 
     def _fire(self, due: float) -> None:

@@ -12,7 +12,6 @@ raises (a plain ``asyncio.run`` script, a terminal) nothing is changed.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import threading
@@ -23,6 +22,8 @@ from types import FrameType
 @contextlib.contextmanager
 def interruptible() -> Iterator[Callable[[], bool]]:
     """Inside: SIGINT cancels the current task; the yielded function says whether it did."""
+    import asyncio  # only an awaited wait needs it, and has it loaded
+
     task = asyncio.current_task()
     previous = signal.getsignal(signal.SIGINT)
     main = threading.current_thread() is threading.main_thread()

@@ -8,7 +8,7 @@ accepts an ``http(s)`` URL for ``_esm``, which the page imports once and keeps.
 Only the page knows a URL that reaches its Jupyter server (a proxy, a hub
 prefix, a tunnel). So the first cards of a kernel come inline; where
 JupyterLab's Sutro extension is on the page and its server serves this very
-build (same :data:`~.assets.FINGERPRINT`), a card tells the kernel the address
+build (same :func:`~.assets.build_fingerprint`), a card tells the kernel the address
 (``{"type": "assets", "base": ..., "fingerprint": ...}``), and every card made
 after that names the server's module instead (its ``_css`` empty: the module
 links its own stylesheet). Everywhere else (VS Code, Colab, marimo, Voila) no
@@ -22,7 +22,7 @@ import logging
 import threading
 from urllib.parse import urlsplit
 
-from .assets import CSS, FINGERPRINT
+from .assets import CSS, build_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def offered_base(content: object) -> str | None:
     if not isinstance(content, dict) or content.get("type") != "assets":
         return None
     base, fingerprint = content.get("base"), content.get("fingerprint")
-    if not isinstance(base, str) or len(base) > MAX_URL_CHARS or fingerprint != FINGERPRINT:
+    if not isinstance(base, str) or len(base) > MAX_URL_CHARS or fingerprint != build_fingerprint():
         return None
     try:
         parts = urlsplit(base)
@@ -52,7 +52,7 @@ def offered_base(content: object) -> str | None:
         or parts.password is not None
         or parts.query
         or parts.fragment
-        or not parts.path.endswith(f"/sutro/static/{FINGERPRINT}/")
+        or not parts.path.endswith(f"/sutro/static/{build_fingerprint()}/")
     ):
         return None
     return base

@@ -11,17 +11,19 @@ settled thread-safely from the poller thread.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..polling.threads import on_poller_thread
 from .interrupt import interruptible
 from .state import CardState
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,8 @@ async def wait_async(
         final = outcome()
         if final is not None:
             return final
+    import asyncio  # only an awaited wait needs it, and has it loaded
+
     future = events.add_waiter()
     with interruptible() as interrupted:
         try:
@@ -139,6 +143,8 @@ class JobEvents:
 
     def add_waiter(self) -> asyncio.Future[str]:
         """A future on the running loop that settles with the final status (or the failure)."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         future: asyncio.Future[str] = loop.create_future()
         with self._lock:

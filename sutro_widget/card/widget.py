@@ -11,19 +11,14 @@ kernel's comm thread: browser messages only ask the poller to act.
 from __future__ import annotations
 
 import logging
-import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.client import SutroClient
 from ..api.job_id import check_job_id
 from ..api.shapes import StatusReport
 from ..errors import HostError, SutroError
-from ..polling.feeds import feeds_of
-from ..polling.policy import PollPolicy
-from ..polling.poller import Poller
-from ..polling.shared import default_poller
 from .budget import budget_of
 from .hosts import CANNOT_POLL, can_poll, resolve_sync
+from .one_answer import OneAnswer
 from .state import (
     Answered,
     CardState,
@@ -35,6 +30,10 @@ from .state import (
 )
 from .view import CardView
 from .waiting import JobEvents, StatusCallback, outcome, problem, wait_async, wait_blocking
+
+if TYPE_CHECKING:
+    from ..polling.policy import PollPolicy
+    from ..polling.poller import Poller
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +72,13 @@ class JobStatusWidget(CardView):
         notify: bool = False,
         **kwargs: Any,
     ) -> None:
+        # The HTTP stack and the poller load with the first card, not with
+        # `from sutro_widget import JobStatusWidget` (benchmarks/import_time.py).
+        from ..api.client import SutroClient
+        from ..polling.feeds import feeds_of
+        from ..polling.policy import PollPolicy
+        from ..polling.shared import default_poller
+
         job_id = check_job_id(job_id)
         sync_mode = resolve_sync(sync)
         # Resolve (and validate) key and URL before any trait exists, so a bad
@@ -82,7 +88,7 @@ class JobStatusWidget(CardView):
         self._policy = policy or PollPolicy()
         self._feed = feeds_of(self._poller).feed(self._client, job_id, self._policy)
         self._following = False
-        self._one_answer: _OneAnswer | None = None
+        self._one_answer: OneAnswer | None = None
         self._events = JobEvents()
         self._final_details_pending = False
         self._closed = False
@@ -139,7 +145,7 @@ class JobStatusWidget(CardView):
         with self._lock:
             self._refuse_if_closed("refresh")
             if not (self._following and self._feed.poll_now()):
-                self._one_answer = _OneAnswer(self)  # the poller holds listeners weakly
+                self._one_answer = OneAnswer(self)  # the poller holds listeners weakly
                 self._poller.watch(
                     self.job_id, self._client, self._one_answer, policy=self._policy, once=True
                 )
@@ -281,19 +287,3 @@ class JobStatusWidget(CardView):
         if action == "retry" and self._following and self._feed.active:
             handler = self.refresh  # still polling (unreachable, stale): ask now
         handler()
-
-
-class _OneAnswer:
-    """Hands a single refresh's answer to a card that is not following its job."""
-
-    def __init__(self, card: JobStatusWidget) -> None:
-        self._card = weakref.ref(card)
-
-    def on_poll_result(self, result: StatusReport | SutroError, *, still_polling: bool) -> None:
-        """Pass the answer on; the card is not polling, whatever the poller says."""
-        card = self._card()
-        if card is not None:
-            card.on_poll_result(result, still_polling=False)
-
-    def on_progress(self, updates: list[dict[str, Any]], *, streaming: bool) -> None:
-        """One answer is all a stopped card asked for: its progress is not followed."""

@@ -10,9 +10,10 @@ import atexit
 import threading
 import weakref
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from .poller import Poller
+if TYPE_CHECKING:
+    from .poller import Poller
 
 T = TypeVar("T")
 
@@ -23,6 +24,8 @@ _default_lock = threading.Lock()
 def default_poller() -> Poller:
     """The process-wide poller every widget shares (created on first use)."""
     global _default_poller
+    from .poller import Poller  # with the first card: the HTTP stack comes with it
+
     with _default_lock:
         if _default_poller is None:
             _default_poller = Poller()

@@ -8,9 +8,12 @@ subshell threads answering browser messages) acts at once.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
 
 #: The name every poller gives its thread.
 POLLER_THREAD_NAME = "sutro-widget-poller"

@@ -19,14 +19,14 @@ import tornado.web
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 
-from ..card.assets import FILES, FINGERPRINT
+from ..card.assets import FILES, build_fingerprint
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
 def static_path() -> str:
     """Where this build is served, below the server's base URL."""
-    return f"sutro/static/{FINGERPRINT}/"
+    return f"sutro/static/{build_fingerprint()}/"
 
 
 class AssetsHandler(APIHandler):
@@ -36,7 +36,7 @@ class AssetsHandler(APIHandler):
     def get(self) -> None:
         """``{"fingerprint": ..., "path": "sutro/static/<fingerprint>/"}``."""
         self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps({"fingerprint": FINGERPRINT, "path": static_path()}))
+        self.finish(json.dumps({"fingerprint": build_fingerprint(), "path": static_path()}))
 
 
 class StaticFileHandler(JupyterHandler):
@@ -45,7 +45,7 @@ class StaticFileHandler(JupyterHandler):
     @allow_unauthenticated
     def get(self, fingerprint: str, name: str) -> None:
         """The file, cached for a year: its path changes with every build."""
-        if fingerprint != FINGERPRINT or name not in FILES:
+        if fingerprint != build_fingerprint() or name not in FILES:
             raise tornado.web.HTTPError(404)
         self.set_header("Content-Type", _TYPES[name[name.rindex(".") :]])
         self.set_header("Cache-Control", "public, max-age=31536000, immutable")

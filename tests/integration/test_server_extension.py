@@ -162,10 +162,13 @@ def test_a_job_submitted_since_the_last_list_is_there_when_a_page_opens(
 
 
 def test_the_cards_code_is_served_once_for_this_build_only(server: Server) -> None:
-    from sutro_widget.card.assets import BOARD_ESM, CSS, ESM, FINGERPRINT
+    from sutro_widget.card.assets import BOARD_ESM, CSS, ESM, build_fingerprint
 
     said = server.get("sutro/assets", token=True)
-    assert said == {"fingerprint": FINGERPRINT, "path": f"sutro/static/{FINGERPRINT}/"}
+    assert said == {
+        "fingerprint": build_fingerprint(),
+        "path": f"sutro/static/{build_fingerprint()}/",
+    }
     assert server.status_of("sutro/assets") == 403  # which build: behind the login
     for name, text, kind in (
         ("widget.js", ESM, "text/javascript"),
@@ -178,7 +181,7 @@ def test_the_cards_code_is_served_once_for_this_build_only(server: Server) -> No
             assert "immutable" in answer.headers["Cache-Control"]
             assert answer.read().decode() == text
     assert server.status_of(f"sutro/static/{'0' * 16}/widget.js") == 404  # another build
-    assert server.status_of(f"sutro/static/{FINGERPRINT}/simulator.py") == 404
+    assert server.status_of(f"sutro/static/{build_fingerprint()}/simulator.py") == 404
 
 
 def test_no_kernel_ran(server: Server) -> None:

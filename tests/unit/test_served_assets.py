@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from sutro_widget.card import served_assets
-from sutro_widget.card.assets import BOARD_ESM, CSS, ESM, FINGERPRINT
+from sutro_widget.card.assets import BOARD_ESM, CSS, ESM, build_fingerprint
 
-BASE = f"http://127.0.0.1:8888/user/ana/sutro/static/{FINGERPRINT}/"
+BASE = f"http://127.0.0.1:8888/user/ana/sutro/static/{build_fingerprint()}/"
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +20,7 @@ def _inline_again() -> Iterator[None]:
 
 
 def offer(**changes: object) -> dict[str, object]:
-    return {"type": "assets", "base": BASE, "fingerprint": FINGERPRINT, **changes}
+    return {"type": "assets", "base": BASE, "fingerprint": build_fingerprint(), **changes}
 
 
 def test_cards_are_inline_until_a_page_offers_this_build() -> None:
@@ -34,7 +34,7 @@ def test_cards_are_inline_until_a_page_offers_this_build() -> None:
     "bad",
     [
         offer(fingerprint="0" * 16),  # another build: its code may not match this kernel
-        offer(base=BASE.replace(FINGERPRINT, "0" * 16)),
+        offer(base=BASE.replace(build_fingerprint(), "0" * 16)),
         offer(base=BASE.replace("http://", "javascript://")),
         offer(base=BASE.replace("http://", "file://")),
         offer(base="//127.0.0.1:8888" + BASE.split("8888", 1)[1]),  # not absolute
@@ -44,10 +44,12 @@ def test_cards_are_inline_until_a_page_offers_this_build() -> None:
         offer(base=BASE.replace(":8888", ":port")),
         offer(base=BASE.rstrip("/")),
         offer(base=BASE.replace("/sutro/static/", "/elsewhere/")),
-        offer(base="http://127.0.0.1/" + "a/" * 1000 + f"sutro/static/{FINGERPRINT}/"),  # too long
+        offer(
+            base="http://127.0.0.1/" + "a/" * 1000 + f"sutro/static/{build_fingerprint()}/"
+        ),  # too long
         offer(base=7),
         offer(type="sync"),
-        {"base": BASE, "fingerprint": FINGERPRINT},
+        {"base": BASE, "fingerprint": build_fingerprint()},
         "assets",
         None,
     ],
