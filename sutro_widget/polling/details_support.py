@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -37,6 +38,13 @@ ROUTE_ABSENT = frozenset({404, 405, 501})
 
 #: Seconds after a failing ``jobs/{id}`` during which a deployment's polls ask ``job-status``.
 FAILING_FOR = 60.0
+
+#: Jobs whose ``job-status`` story (message, metadata) is kept for their unknown status.
+MAX_STORIES = 1024
+
+#: Statuses whose ``job-status`` answer tells what the job object does not: why it
+#: failed (its context, the row), what an unknown status means ("paused by operator").
+TOLD_BY_JOB_STATUS = frozenset({JobStatus.FAILED, JobStatus.UNKNOWN})
 
 #: What a deployment without ``jobs/{id}`` gives a card instead of details.
 NO_DETAILS = SutroError("This deployment has no job details endpoint.", status_code=404)
@@ -71,6 +79,8 @@ class DetailsSupport:
         #: ``job-status`` there (the loop's clock).
         self._failing: dict[str, float] = {}
         self._probes: dict[str, asyncio.Event] = {}
+        #: The last ``job-status`` answer per (deployment, job) in a told status.
+        self._stories: OrderedDict[tuple[str, str], StatusReport] = OrderedDict()
 
     def missing(self, base_url: str) -> SutroError | None:
         """The error that showed ``base_url`` has no details endpoint, if one did."""
@@ -86,7 +96,7 @@ class DetailsSupport:
         """The job's status, asked the cheapest way this deployment allows; raise its error.
 
         The answer carries the details (:attr:`StatusReport.details`) when it came from
-        ``jobs/{id}``. A failed job's answer is completed from ``job-status``, whose
+        ``jobs/{id}``. A failed or unknown job's answer is completed from ``job-status``, whose
         metadata tells more of the failure than the job object does.
         """
         base_url = ask.client.base_url
@@ -129,7 +139,30 @@ class DetailsSupport:
             if error.status_code not in ROUTE_ABSENT:
                 raise
             return await self._whose_404(ask)
-        return await _with_failure_story(report, ask)
+        return await self._with_story(report, ask)
+
+    async def _with_story(self, report: StatusReport, ask: Asker) -> StatusReport:
+        """A failed or unknown job's report with ``job-status``'s message and metadata.
+
+        One more request per raw status a job shows (a failed job once, an
+        unknown one when its status changes); if it fails, the job object stands.
+        """
+        if report.status not in TOLD_BY_JOB_STATUS:
+            return report
+        key = (ask.client.base_url, ask.job_id)
+        told = self._stories.get(key)
+        if told is None or told.raw_status.upper() != report.raw_status.upper():
+            try:
+                told = await ask.status()
+            except SutroError:
+                return report
+            if told.status is not report.status:  # it moved on in between
+                return report
+            self._stories[key] = told
+            while len(self._stories) > MAX_STORIES:
+                self._stories.popitem(last=False)
+        self._stories.move_to_end(key)
+        return dataclasses.replace(told, details=report.details)
 
     async def _whose_404(self, ask: Asker) -> StatusReport:
         """``jobs/{id}`` said 404: the job's or the route's? ``job-status`` tells.
@@ -177,7 +210,7 @@ class DetailsSupport:
                     raise
                 return await self._whose_404(ask)
             self._with.add(base_url)
-            return await _with_failure_story(report, ask)
+            return await self._with_story(report, ask)
         finally:
             del self._probes[base_url]
             probe.set()
@@ -202,22 +235,6 @@ class DetailsSupport:
 def _looks_current(base_url: str) -> bool:
     """Whether ``base_url`` has the SDK's form of a current deployment (``<origin>/v1``)."""
     return httpx.URL(base_url).path.rstrip("/").endswith("/v1")
-
-
-async def _with_failure_story(report: StatusReport, ask: Asker) -> StatusReport:
-    """A failed job's report with ``job-status``'s message and metadata (its context, row...).
-
-    One more request, once per failed job; if it fails, the job object's reason stands.
-    """
-    if report.status is not JobStatus.FAILED:
-        return report
-    try:
-        status = await ask.status()
-    except SutroError:
-        return report
-    if status.status is not report.status:
-        return report
-    return dataclasses.replace(status, details=report.details)
 
 
 async def _outcome(ask: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any] | SutroError:

@@ -341,14 +341,24 @@ def photograph_every_state(
 
 
 def photograph_unfollowed(page: Page, server: JupyterServer, cards: list[Shot], theme: str) -> Path:
-    """Last, as it ends every card: restart the kernel; the running card says nothing follows it."""
+    """Last, as it ends every card: restart the kernel, and see who follows the running job.
+
+    With our server extension (this Lab) the card is handed to it and stays live;
+    without it (VS Code, Colab: ``test_kernel_lifetime.py``) it says "Not followed".
+    """
     running = next(shot for shot in cards if shot.name == "running")
     page.get_by_role("menuitem", name="Kernel", exact=True).click()
     page.get_by_role("menuitem", name="Restart Kernel…").click()
     page.locator(".jp-Dialog .jp-mod-accept").click()
     card = wait_for_card(page, server, running.job_id)
-    wait_for_state(page, server, card, "unfollowed", "Not followed")
-    return save_card_screenshot(card, f"state-unfollowed-{theme}.png")
+    if not server.sutro_extensions:
+        wait_for_state(page, server, card, "unfollowed", "Not followed")
+        return save_card_screenshot(card, f"state-unfollowed-{theme}.png")
+    expect(card).to_contain_text(
+        "Followed by JupyterLab: the kernel restarted.", timeout=seconds(KERNEL_TIMEOUT_S)
+    )
+    wait_for_state(page, server, card, "running", "Running")
+    return save_card_screenshot(card, f"state-followed-by-lab-{theme}.png")
 
 
 # -- light: this module's Lab server -------------------------------------------------------

@@ -189,6 +189,8 @@ def test_server_text_is_inert_in_lab(
             timeout = seconds(STATE_TIMEOUT_S)
             expect(card).to_have_attribute("data-status", shown.status, timeout=timeout)
             expect(card.get_by_test_id("status-word")).to_have_text(shown.word, timeout=timeout)
+            # A v1 card polls jobs/{id}; a failed or unknown job's sentence and metadata
+            # come from job-status, so every generation shows the server's text.
             expect(card.get_by_test_id("message")).to_have_text(MESSAGE, timeout=timeout)
 
         def simulator_says(job: str = shown.job_id) -> str:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 
 from sutro_widget.polling.poller import Poller
-from sutro_widget.simulator import Simulator
+from sutro_widget.simulator import Simulator, Step
 from tests.helpers import make_card, wait_for
 
 MISSING = ("jobs", "stream-job-progress")  # the routes such a deployment 404s, by path
@@ -84,3 +84,16 @@ def test_where_details_exist_polls_ask_them_and_no_card_asks_apart(
         polls = asked(sim, card.job_id, "jobs")
         assert polls >= 2, "every poll after the first asks jobs/{id}"
         assert asked(sim, card.job_id, "job-status") <= 1, "at most the first poll of all"
+
+
+def test_an_unknown_status_is_told_by_job_status_once_per_status_not_per_poll(
+    sim: Simulator, poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
+    """jobs/{id} has no sentence; job-status's ("paused by operator") is asked once."""
+    job_id = fresh_id("job-paused")
+    sim.add_job(job_id, [Step("PAUSED", None, "Job paused by operator")])
+    card = make_card(sim, job_id, poller)
+    wait_for(lambda: card.state == "unknown" and card.message == "Job paused by operator", 15)
+    wait_for(lambda: asked(sim, job_id, "jobs") >= 4, 30)  # an unknown job is polled on
+    assert asked(sim, job_id, "job-status") == 1, "once for its status, not once per poll"
+    card.close()
