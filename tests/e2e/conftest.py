@@ -1,5 +1,5 @@
-"""Fixtures for the browser tests: one simulator and one chromium per session, one Jupyter
-server per frontend per module, a fresh browser context and kernel per test.
+"""Fixtures for the browser tests: one simulator, one chromium and one Jupyter server per
+frontend per session (per xdist worker), a fresh browser context and kernel per test.
 
 Every test that takes ``jupyter`` runs once in JupyterLab and once in Notebook 7.
 A failing test's report carries the tail of that server's log.
@@ -7,6 +7,7 @@ A failing test's report carries the tail of that server's log.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Callable, Generator, Iterator
@@ -80,21 +81,36 @@ def frontend(request: pytest.FixtureRequest) -> Frontend:
     return value
 
 
-@pytest.fixture(scope="module")
-def jupyter(
-    frontend: Frontend,
-    simulator: Simulator,
-    built_widget_js: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[JupyterServer]:
-    """A Jupyter server of ``frontend`` whose kernels see the simulator's URL and key."""
-    base = tmp_path_factory.mktemp(f"jupyter-{frontend}")
-    env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
-    with running_server(frontend, base, env) as server:
-        yield server
+@pytest.fixture(scope="session")
+def shared_servers(
+    simulator: Simulator, built_widget_js: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[Frontend, JupyterServer]]:
+    """One Jupyter server per frontend for the whole session (per xdist worker), made on first use.
+
+    Tests share them as users share a server: each test writes its own notebook,
+    works on fresh jobs, and its kernels are shut down afterwards (``page``).
+    Starting a server costs seconds; starting one per module cost minutes.
+    """
+    with contextlib.ExitStack() as stack:
+
+        class Lazy(dict[Frontend, JupyterServer]):
+            def __missing__(self, frontend: Frontend) -> JupyterServer:
+                base = tmp_path_factory.mktemp(f"jupyter-{frontend}")
+                env = {"SUTRO_API_URL": simulator.url, "SUTRO_API_KEY": simulator.api_key}
+                server = stack.enter_context(running_server(frontend, base, env))
+                self[frontend] = server
+                return server
+
+        yield Lazy()
 
 
 @pytest.fixture(scope="module")
+def jupyter(frontend: Frontend, shared_servers: dict[Frontend, JupyterServer]) -> JupyterServer:
+    """This session's server of ``frontend``; its kernels see the simulator's URL and key."""
+    return shared_servers[frontend]
+
+
+@pytest.fixture(scope="session")
 def dark_lab(
     simulator: Simulator, built_widget_js: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[JupyterServer]:

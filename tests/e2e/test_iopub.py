@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import queue
+import re
 import time
 import uuid
 from collections import Counter
@@ -105,7 +106,10 @@ def test_300_streaming_cards_never_reach_the_iopub_limit_and_cancel_answers_at_o
     answered = time.monotonic() - clicked
     assert answered <= 1.0, f"Cancel answered {answered:.2f} s after the click"
     card.get_by_test_id("cancel-yes").click()
-    expect(card).to_have_attribute("data-state", "cancelling", timeout=seconds(10))
+    # The cancel went through: cancelling, or already past it on a busy machine.
+    expect(card).to_have_attribute(
+        "data-state", re.compile(r"^cancell(ing|ed)$"), timeout=seconds(10)
+    )
 
 
 def iopub_client(server: JupyterServer) -> BlockingKernelClient:

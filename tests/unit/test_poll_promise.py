@@ -7,7 +7,9 @@ rows (the stall watchdog), and at most 5 s after that when the budget is spent.
 And requests that tell a job's status (``job-status``, and ``jobs/{id}``,
 which the poller asks instead where it exists) never run ahead of the SDK's
 budget: one per 5 s of a watch's life, plus the first, plus what the user
-asked for with Refresh, plus one for the final cost after the end.
+asked for with Refresh, plus one for the final cost after the end. A poll
+(the first, or a Refresh) may take two requests: ``jobs/{id}`` and then
+``job-status``, to tell a 404's owner or a failed or unknown job's story.
 
 A hypothesis state machine interleaves, for many jobs on up to three
 deployments (legacy and current API): every status; streams that deliver, are
@@ -246,7 +248,8 @@ class PollPromise(RuleBasedStateMachine):
 
     def _check_budget(self, card: Card) -> None:
         made = len(card.job.status_requests) - card.requests_before
-        allowed = 2 + (self.loop.now - card.since) / PACE + card.refreshes
+        # The first poll and each Refresh: one poll each, of at most two requests.
+        allowed = 2 + (self.loop.now - card.since) / PACE + 2 * card.refreshes
         ended = card.job.final_answered_at
         if ended is not None and ended >= card.since:
             allowed += 1  # the final cost, asked apart where the end came from job-status
