@@ -46,6 +46,10 @@ MAX_STORIES = 1024
 #: failed (its context, the row), what an unknown status means ("paused by operator").
 TOLD_BY_JOB_STATUS = frozenset({JobStatus.FAILED, JobStatus.UNKNOWN})
 
+#: Seconds a poll waits for another job's probe of ``jobs/{id}`` before asking ``job-status``:
+#: one job whose requests hang must not hold every other card at "Connecting".
+PROBE_WAIT = 3.0
+
 #: What a deployment without ``jobs/{id}`` gives a card instead of details.
 NO_DETAILS = SutroError("This deployment has no job details endpoint.", status_code=404)
 
@@ -110,7 +114,10 @@ class DetailsSupport:
             probe = self._probes.get(base_url)
             if probe is None:
                 return await self._probe_with_poll(ask)
-            await probe.wait()
+            try:
+                await asyncio.wait_for(probe.wait(), PROBE_WAIT)
+            except TimeoutError:  # the probe's job hangs: its answer is not this job's to wait for
+                return await ask.status()
 
     async def fetch(
         self, base_url: str, ask: Callable[[], Awaitable[dict[str, Any]]]

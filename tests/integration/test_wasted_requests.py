@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 
 from sutro_widget.polling.poller import Poller
-from sutro_widget.simulator import Simulator, Step
+from sutro_widget.simulator import Fault, Simulator, Step
 from tests.helpers import make_card, wait_for
 
 MISSING = ("jobs", "stream-job-progress")  # the routes such a deployment 404s, by path
@@ -97,3 +97,23 @@ def test_an_unknown_status_is_told_by_job_status_once_per_status_not_per_poll(
     wait_for(lambda: asked(sim, job_id, "jobs") >= 4, 30)  # an unknown job is polled on
     assert asked(sim, job_id, "job-status") == 1, "once for its status, not once per poll"
     card.close()
+
+
+def test_a_job_whose_requests_hang_holds_no_other_card_at_connecting(
+    poller: Poller, fresh_id: Callable[[str], str]
+) -> None:
+    """The first poll on a new deployment probes jobs/{id}; if that job hangs, others go on."""
+    with Simulator() as sim:  # a deployment nobody has probed yet
+        hung, other = fresh_id("job-held"), fresh_id("job-held")
+        handle = sim.inject(Fault.NO_RESPONSE, job_id=hung)
+        try:
+            first = make_card(sim, hung, poller)  # its poll is the probe, and never answered
+            wait_for(lambda: sim.request_count(hung) >= 1, 5, "the hung job's probe")
+            second = make_card(sim, other, poller)
+            # Not after the hung request's 15-s deadline: within the probe wait (3 s) and a trip.
+            wait_for(lambda: second.state == "queued", 8, "the other card's first status")
+            assert first.state == "connecting"
+        finally:
+            handle.clear()
+        for card in (first, second):
+            card.close()

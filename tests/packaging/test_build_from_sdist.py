@@ -52,11 +52,14 @@ wrong: int = JobStatusWidget("x").wait()  # the package's types reach the user's
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The sdist and the wheel ``python -m build`` made from it."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
+    made = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-        check=True,
+        cwd=out,  # not the checkout, whose build/ (the Lab extension's) would shadow `build`
         capture_output=True,
+        text=True,
+        check=False,
     )
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
     (sdist,) = out.glob("sutro_widget-*.tar.gz")
     (wheel,) = out.glob("sutro_widget-*.whl")
     return sdist, wheel
