@@ -29,7 +29,9 @@ from sutro_widget.simulator import Simulator, Step
 
 REPO = Path(__file__).resolve().parents[2]
 #: The promise: an interrupted wait is back at the prompt within this long.
-INTERRUPT_WITHIN_S = 2.0  # 1.17 s seen beside two other test workers on 2 cores
+#: Beside other test workers on two cores the kernel shares the CPU (1.17 s seen), so the
+#: parallel suite allows 2 s; alone, the promise.
+INTERRUPT_WITHIN_S = 1.0 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) <= 1 else 2.0
 #: The pause, within the 40-120 s a closed lid gives, and the promise after it.
 PAUSE_S = 40.0
 FINAL_AFTER_WAKING_S = 10.0
