@@ -107,12 +107,13 @@ def test_300_streaming_cards_never_reach_the_iopub_limit_and_cancel_answers_at_o
     answered = time.monotonic() - clicked
     # The promise is 1 s (0.32 s measured alone); beside other test workers on two cores
     # the page's main thread shares the CPU (1.45 s seen), so the parallel suite allows 2 s.
-    within = 1.0 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) <= 1 else 2.0
+    alone = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) <= 1
+    within = 1.0 if alone else 2.0
     assert answered <= within, f"Cancel answered {answered:.2f} s after the click"
     card.get_by_test_id("cancel-yes").click()
     # The cancel went through: cancelling, or already past it on a busy machine.
     expect(card).to_have_attribute(
-        "data-state", re.compile(r"^cancell(ing|ed)$"), timeout=seconds(10)
+        "data-state", re.compile(r"^cancell(ing|ed)$"), timeout=seconds(10 if alone else 30)
     )
 
 

@@ -121,4 +121,4 @@ def test_types_need_no_extras_and_reach_the_users_checker(bare_venv: Path, tmp_p
     user = run(bare_venv, tmp_path, "mypy", "--strict", "--cache-dir", cache, str(script))
     errors = [line for line in user.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "user.py:11" in errors[0], user.stdout  # only the planted one
-    assert 'incompatible types in assignment (expression has type "str"' in errors[0]
+    assert 'Incompatible types in assignment (expression has type "str"' in errors[0]
