@@ -23,7 +23,7 @@ import httpx
 
 from .._version import __version__
 from ..errors import AuthenticationError
-from . import limits
+from . import deadlines, limits
 from .answers import (
     network_error,
     raise_for_answer,
@@ -240,7 +240,7 @@ class SutroClient:
     ) -> httpx.Response:
         """Send a stream request; its headers (and a refusal's body) within the deadline."""
         try:
-            async with asyncio.timeout(self._deadline):
+            async with deadlines.timeout(self._deadline):
                 response = await http.send(request, stream=True, follow_redirects=False)
                 if response.status_code != 200:
                     try:
@@ -248,7 +248,7 @@ class SutroClient:
                     finally:
                         await response.aclose()
                     raise_for_answer(response.status_code, response.headers, body, job_id=job_id)
-        except TimeoutError:
+        except asyncio.TimeoutError:
             raise late(self._host, self._deadline) from None
         except httpx.HTTPError as exc:
             raise network_error(exc, self._host) from None

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ..errors import NetworkError
+from . import deadlines
 from .answers import network_error
 from .decoding import BodyCap, LineSplitter
 
@@ -46,7 +47,7 @@ async def send_capped(
 ) -> Answer:
     """Send ``request`` and read its whole (decoded, capped) body within ``deadline`` s."""
     try:
-        async with asyncio.timeout(deadline):
+        async with deadlines.timeout(deadline):
             try:
                 response = await http.send(request, stream=True, follow_redirects=False)
             except _STALE_CONNECTION:
@@ -57,7 +58,7 @@ async def send_capped(
                 body = await read_body(response)
             finally:
                 await response.aclose()
-    except TimeoutError:
+    except asyncio.TimeoutError:
         raise late(host, deadline) from None
     except httpx.HTTPError as exc:
         raise network_error(exc, host) from None
@@ -84,11 +85,11 @@ async def stream_lines(response: httpx.Response, *, host: str, gap: float) -> As
     line_due = loop.time() + gap
     while True:
         try:
-            async with asyncio.timeout_at(line_due):
+            async with deadlines.timeout_at(line_due):
                 raw = await anext(raw_chunks)
         except StopAsyncIteration:
             break
-        except TimeoutError:
+        except asyncio.TimeoutError:
             raise NetworkError(
                 f"The progress stream from {host} sent no complete line for {gap:g} s; "
                 "reopening it."

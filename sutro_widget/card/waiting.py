@@ -106,7 +106,7 @@ async def wait_async(
     with interruptible() as interrupted:
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
-        except TimeoutError:
+        except asyncio.TimeoutError:
             raise TimeoutError(problem(timeout)) from None
         except asyncio.CancelledError:
             if interrupted():  # Kernel > Interrupt: as wait() says it

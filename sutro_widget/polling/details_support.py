@@ -116,7 +116,7 @@ class DetailsSupport:
                 return await self._probe_with_poll(ask)
             try:
                 await asyncio.wait_for(probe.wait(), PROBE_WAIT)
-            except TimeoutError:  # the probe's job hangs: its answer is not this job's to wait for
+            except asyncio.TimeoutError:  # the probe's job hangs; this job asks job-status
                 return await ask.status()
 
     async def fetch(

@@ -161,7 +161,7 @@ class PollLoop:
                         task = asyncio.create_task(coroutine)
                         tasks.add(task)
                         task.add_done_callback(tasks.discard)
-                    with contextlib.suppress(TimeoutError):
+                    with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(wake.wait(), work.sleep)
             finally:
                 for task in tasks:

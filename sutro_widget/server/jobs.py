@@ -113,7 +113,7 @@ class ServerJobs:
         if not ahead:
             try:
                 await asyncio.wait_for(event.wait(), timeout)
-            except TimeoutError:
+            except asyncio.TimeoutError:
                 pass
             finally:
                 with self._lock:
