@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -40,3 +41,24 @@ def poller() -> Iterator[Poller]:
 def fresh_id() -> Callable[[str], str]:
     """A job id no other test has used, so the job's script starts from its beginning."""
     return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``SUTRO_TEST_PHASE`` splits the suite: ``parallel`` (xdist workers) or ``alone``.
+
+    Tests marked ``alone`` time what a page or kernel does under a heavy load of its
+    own (300 live cards); ``scripts/test`` runs them after the parallel run, with the
+    machine to themselves. Unset, everything runs.
+    """
+    phase = os.environ.get("SUTRO_TEST_PHASE")
+    if phase not in ("parallel", "alone"):
+        return
+    keep = [
+        item
+        for item in items
+        if (item.get_closest_marker("alone") is not None) == (phase == "alone")
+    ]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep

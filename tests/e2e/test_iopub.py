@@ -36,7 +36,7 @@ from .harness import (
     write_notebook,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.e2e, pytest.mark.alone, pytest.mark.timeout(300)]
 
 CARDS = 300
 WATCH_S = 60.0
