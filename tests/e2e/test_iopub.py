@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 import queue
 import re
 import time
@@ -105,15 +104,13 @@ def test_300_streaming_cards_never_reach_the_iopub_limit_and_cancel_answers_at_o
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(card.get_by_test_id("cancel-confirm")).to_be_visible(timeout=seconds(1))
     answered = time.monotonic() - clicked
-    # The promise is 1 s (0.32 s measured alone); beside other test workers on two cores
-    # the page's main thread shares the CPU (1.45 s seen), so the parallel suite allows 2 s.
-    alone = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) <= 1
-    within = 1.0 if alone else 2.0
-    assert answered <= within, f"Cancel answered {answered:.2f} s after the click"
+    # The promise: 1 s (0.32 s measured). Marked `alone`: scripts/test runs it with the
+    # machine to itself, after the parallel run, because it times the page under load.
+    assert answered <= 1.0, f"Cancel answered {answered:.2f} s after the click"
     card.get_by_test_id("cancel-yes").click()
     # The cancel went through: cancelling, or already past it on a busy machine.
     expect(card).to_have_attribute(
-        "data-state", re.compile(r"^cancell(ing|ed)$"), timeout=seconds(10 if alone else 30)
+        "data-state", re.compile(r"^cancell(ing|ed)$"), timeout=seconds(10)
     )
 
 
