@@ -107,4 +107,36 @@ describe("the panel's board, fed by the server", () => {
     expect(handed?.get("state")).toBe("running");
     expect(first.posts.map(([path]) => path)).toEqual(["jobs/j/follow", "jobs/j/expand"]);
   });
+
+  it("says loading from a Load more click until the server has it, even when the page loads between two asks", async () => {
+    let answer: () => void = () => undefined;
+    const api = fakeApi([snapshot(1, [row("a", "succeeded")], { has_more: true })]);
+    api.post = (path, body) => {
+      api.posts.push([path, body]);
+      return new Promise<void>((resolve) => (answer = resolve));
+    };
+    const board = new ServerBoard(api);
+    await runUntilDone(board);
+    const heard: boolean[] = [];
+    board.on("change:loading", () => heard.push(board.get("loading") as boolean));
+    board.send({ type: "load_more" });
+    expect(board.get("loading")).toBe(true);
+    answer();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The server answered (its page already in, loading false again): the button is free.
+    expect(api.posts).toEqual([["board/more", undefined]]);
+    expect(heard).toEqual([true, false]);
+    expect(board.get("loading")).toBe(false);
+  });
+
+  it("says so when asking for more fails, and is not left loading", async () => {
+    const api = fakeApi([snapshot(1, [row("a", "succeeded")], { has_more: true })]);
+    api.post = () => Promise.reject(new Error("HTTP 403"));
+    const board = new ServerBoard(api);
+    await runUntilDone(board);
+    board.send({ type: "load_more" });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(board.get("loading")).toBe(false);
+    expect(board.get("error")).toContain("HTTP 403");
+  });
 });

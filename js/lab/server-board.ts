@@ -50,6 +50,9 @@ export class ServerBoard implements BoardModel {
   private version = 0;
   private hasMore = false;
   private loading = false;
+  /** The server's last word on `loading`, and "Load more" requests not yet answered. */
+  private serverLoading = false;
+  private moreAsked = 0;
   private error = "";
   private filter = "";
   private stopped = false;
@@ -160,7 +163,8 @@ export class ServerBoard implements BoardModel {
     }
     this.version = snapshot.version;
     this.hasMore = snapshot.has_more;
-    this.loading = snapshot.loading;
+    this.serverLoading = snapshot.loading;
+    this.loading = this.serverLoading || this.moreAsked > 0;
     this.error = snapshot.error;
     this.deployment = snapshot.deployment;
     this.emit(["rows", "has_more", "loading", "error"]);
@@ -180,7 +184,7 @@ export class ServerBoard implements BoardModel {
   }
 
   private async act(content: BoardMessage): Promise<void> {
-    if (content.type === "load_more") return this.api.post("board/more");
+    if (content.type === "load_more") return this.loadMore();
     if (content.type === "cancel_all") {
       const running = this.allRows().filter((row) => cardStateOf(row.state, row.status) === "running");
       await Promise.all(running.map((row) => this.api.post(`jobs/${encodeURIComponent(row.job_id)}/cancel`)));
@@ -194,6 +198,33 @@ export class ServerBoard implements BoardModel {
       await this.api.post(`${path}/cancel`);
     }
     // refresh, stop, resume, retry: the server follows every row itself.
+  }
+
+  /**
+   * Ask for the next page, saying "loading" from the click until the server has it.
+   * A fast page can load between two of the page's asks, so the server's own
+   * `loading` may never be seen true: without this the button would wait forever
+   * for a change that has already come and gone.
+   */
+  private async loadMore(): Promise<void> {
+    this.moreAsked += 1;
+    this.setLoading();
+    try {
+      await this.api.post("board/more");
+    } catch (error) {
+      this.error = `Could not ask for more jobs: ${String(error)}`;
+      this.emit(["error"]);
+    } finally {
+      this.moreAsked -= 1;
+      this.setLoading();
+    }
+  }
+
+  private setLoading(): void {
+    const loading = this.serverLoading || this.moreAsked > 0;
+    if (loading === this.loading) return;
+    this.loading = loading;
+    this.emit(["loading"]);
   }
 
   private emit(traits: readonly BoardTraitName[]): void {

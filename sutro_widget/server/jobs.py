@@ -69,6 +69,8 @@ class ServerJobs:
         self._version = 0
         self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         self._cursor: str | None = None
+        #: The last page is in: "Load more" has nothing left to ask (until a reset).
+        self._listed_all = False
         self._listed_at = float("-inf")
         self._asked_at = float("-inf")
         self.has_more = False
@@ -122,12 +124,12 @@ class ServerJobs:
         return self.snapshot(after)
 
     def load_more(self) -> None:
-        """Ask for the next list-jobs page (or the first, at the start)."""
+        """Ask for the next list-jobs page (or the first, at the start); after the last, nothing."""
         client = self._ensure_client()
         if client is None:
             return
         with self._lock:
-            if self.loading:
+            if self.loading or self._listed_all:
                 return
             self.loading, cursor = True, self._cursor
             self._bump()
@@ -170,6 +172,7 @@ class ServerJobs:
             self._expanded.clear()
             self._changed_at.clear()
             self._cursor, self.has_more, self.loading = None, False, False
+            self._listed_all = False
             self._listed_at = float("-inf")
             self._bump()
             self._reset_at = self._version
@@ -243,6 +246,7 @@ class ServerJobs:
                 new.append(row)
             if not again:
                 self._cursor, self.has_more = result.next_cursor, result.next_cursor is not None
+                self._listed_all = not self.has_more
                 self.loading = False
             if first:
                 self._listed_at = self._clock()
