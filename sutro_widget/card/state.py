@@ -20,8 +20,30 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from ..api.shapes import JobStatus, StatusReport
+from ..api.shapes import JobStatus
 from ..errors import AuthenticationError, JobNotFoundError, SutroError
+from .events import Answered, Event, Failed, Heard, KernelEnding, Started, Stopped
+
+__all__ = [
+    "CARD_ONLY_STATES",
+    "CARD_STATES",
+    "CHECKED_RESOLUTION_MS",
+    "HISTORY_LIMIT",
+    "KERNEL_ENDED",
+    "RESULTS_SNIPPET",
+    "SYNCED_FIELDS",
+    "Answered",
+    "CardState",
+    "Event",
+    "Failed",
+    "Heard",
+    "KernelEnding",
+    "Started",
+    "Stopped",
+    "derive_state",
+    "initial",
+    "reduce",
+]
 
 #: States the card itself decides; the others are the server's canonical statuses.
 #: ``unfollowed``: the kernel that followed the job is gone (said by the browser, and by
@@ -49,45 +71,6 @@ RESULTS_SNIPPET = "import sutro as so\n\nresults = so.get_job_results({job_id!r}
 
 _EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
-
-@dataclass(frozen=True)
-class Answered:
-    """A status poll came back with an answer."""
-
-    report: StatusReport
-    #: Whether the poller will ask again (False after a final status or a one-off refresh).
-    still_polling: bool
-
-
-@dataclass(frozen=True)
-class Failed:
-    """A status poll failed; ``error`` is the one sentence the card shows."""
-
-    error: SutroError
-    still_polling: bool
-
-
-@dataclass(frozen=True)
-class Heard:
-    """A progress-stream line arrived: the server is alive, whatever the last poll said."""
-
-
-@dataclass(frozen=True)
-class Started:
-    """The user (or the constructor) started or resumed following the job."""
-
-
-@dataclass(frozen=True)
-class Stopped:
-    """The user stopped following the job; the job itself carries on."""
-
-
-@dataclass(frozen=True)
-class KernelEnding:
-    """The kernel is exiting: nothing will follow the job here any more (it carries on)."""
-
-
-Event = Answered | Failed | Heard | Started | Stopped | KernelEnding
 
 #: What a card that was still following its job says once its kernel has exited.
 KERNEL_ENDED = (
