@@ -18,7 +18,10 @@ teardown are soaked too. Every minute or two a working day's event comes too
 (``soak_events.py``): a ``wait()`` ended by SIGINT, the whole process paused
 with SIGSTOP (a laptop lid), the simulator killed and started again, the
 certificate of the TLS server some cards follow swapped for an untrusted one
-and back. Reported: RSS at start and peak (growth after warm-up),
+and back. Reported: RSS at start and peak (growth after warm-up), and each
+minute before and after glibc's ``malloc_trim`` (the allocator keeps freed
+memory from bursts; after the trim RSS is what the process holds, whose
+second half must not exceed its first), Python's live blocks each minute,
 thread count over the run, requests, errors the cards showed, and errors that
 escaped (thread exceptions, unraisable exceptions, sutro_widget log records at
 WARNING or above) — which must be 0.
@@ -27,6 +30,7 @@ WARNING or above) — which must be 0.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
@@ -127,6 +131,28 @@ def rss_kib() -> int:
     return 0
 
 
+def half_growth(series: list[float]) -> float | None:
+    """The mean of a series' second half minus the mean of its first half (None if too short)."""
+    if len(series) < 4:
+        return None
+    half = len(series) // 2
+    return round(sum(series[half:]) / (len(series) - half) - sum(series[:half]) / half, 1)
+
+
+def trimmed_rss_kib() -> int | None:
+    """RSS after glibc hands freed memory back to the system (``malloc_trim(0)``); None elsewhere.
+
+    Raw RSS keeps the allocator's high-water mark (arenas of freed memory that
+    threads used at a burst); after the trim it is what the process really holds.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return None
+    return rss_kib()
+
+
 def start_hostile() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.hostile_servers"], stdout=subprocess.PIPE, text=True,
@@ -202,6 +228,7 @@ def run(
     cards_replaced = 0
     next_fault = started
     rss_each_minute: list[float] = []
+    trimmed_each_minute: list[float] = []
     # Python's live allocations: flat while RSS grows means the allocator keeps
     # freed arenas (fragmentation), not that objects leak.
     blocks_each_minute: list[int] = []
@@ -230,6 +257,9 @@ def run(
         peak_rss = max(peak_rss, rss_kib())
         if now >= next_sample:
             rss_each_minute.append(round(rss_kib() / 1024, 1))
+            trimmed = trimmed_rss_kib()
+            if trimmed is not None:
+                trimmed_each_minute.append(round(trimmed / 1024, 1))
             blocks_each_minute.append(sys.getallocatedblocks())
             next_sample += 60
         threads_max = max(threads_max, threading.active_count())
@@ -274,6 +304,8 @@ def run(
         "rss_growth_after_warmup_mib": round((peak_rss - warmed_up_rss) / 1024, 1),
         "rss_end_mib": round(end_rss / 1024, 1),
         "rss_each_minute_mib": rss_each_minute,
+        "rss_trimmed_each_minute_mib": trimmed_each_minute,
+        "rss_trimmed_growth_second_half_mib": half_growth(trimmed_each_minute),
         "python_blocks_each_minute": blocks_each_minute,
         "threads_max": threads_max,
         "threads_after_close": threads_after_close,
