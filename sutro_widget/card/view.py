@@ -17,7 +17,6 @@ from typing import Any
 import traitlets
 
 from ..polling.clock import Clock
-from . import fallback
 from .assets import CSS, ESM
 from .host_widget import HostWidget
 from .kernel_exit import tell_at_exit
@@ -129,14 +128,20 @@ class CardView(HostWidget):
                 self._changed.notify_all()
 
     # -- representations ---------------------------------------------------------------
+    # The text and HTML forms (card/fallback.py, with the html module) load at the
+    # first display, not at import: ``from sutro_widget import JobStatusWidget`` stays cheap.
 
     def __repr__(self) -> str:
         if not self._ready:
             return f"<{type(self).__name__} (not created)>"
+        from . import fallback
+
         return fallback.render_text(self._card, now=self._now())
 
     def static_html(self) -> str:
         """The saved notebook's stand-in, kept true by the saved view."""
+        from . import fallback
+
         return fallback.render_html(self._card, self.details, now=self._now())
 
     def _now(self) -> float:
