@@ -28,9 +28,9 @@ from ..polling.shared import default_poller
 from .assets import BOARD_ESM, CSS
 from .board_fallback import render_board_html, render_board_text
 from .board_messages import handle_board_message
-from .board_row import BoardRow, board_outcome, board_problem
+from .board_row import BoardRow, board_outcome, board_problem, check_board_ids
 from .budget import budget_of
-from .coalesce import Coalescer
+from .coalesce import SAVED_VIEW_SECONDS, Coalescer
 from .host_widget import HostWidget
 from .hosts import resolve_sync
 from .waiting import run_callback, wait_blocking
@@ -76,7 +76,7 @@ class JobBoard(HostWidget):
         sync: str = "auto",
         **kwargs: Any,
     ) -> None:
-        ids = _check_ids(job_ids)
+        ids = check_board_ids(job_ids)
         sync_mode = resolve_sync(sync)
         self._client = SutroClient(api_key=api_key, base_url=base_url, timeout=timeout)
         self._poller = poller or default_poller()
@@ -91,6 +91,9 @@ class JobBoard(HostWidget):
         self._page_size = 20
         self._closed = False
         self._coalescer = Coalescer(self._poller, self._flush)
+        self._saved_view_pace = Coalescer(
+            self._poller, lambda: self.saved_view.refresh(), SAVED_VIEW_SECONDS
+        )
         super().__init__(title=title, sync_mode=sync_mode, budget=budget_of(self._poller), **kwargs)
         self.on_msg(self._on_browser_message)
         self._ready = True
@@ -243,7 +246,8 @@ class JobBoard(HostWidget):
         if first:
             for callback in list(self._on_complete):
                 run_callback(callback, row.job_id, row.card.status)
-            self.saved_view.refresh()
+            # A copy redraws the board: seconds apart; the last end at once (a cell may wait).
+            (self._saved_view_pace.mark if self._outcome() is None else self.saved_view.refresh)()
         self._coalescer.mark(urgent=urgent)
 
     def _flush(self) -> None:
@@ -292,9 +296,3 @@ class JobBoard(HostWidget):
     def static_html(self) -> str:
         """The saved notebook's stand-in, kept true by the saved view."""
         return render_board_html([(r.card, r.details) for r in self._rows.values()])
-
-
-def _check_ids(job_ids: Iterable[str]) -> list[str]:
-    if isinstance(job_ids, str):
-        raise TypeError("JobBoard takes a list of job ids; for one job use JobStatusWidget.")
-    return [check_job_id(job_id) for job_id in job_ids]

@@ -9,10 +9,11 @@ tells its board that it changed; the board decides when to send. Its
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..api.client import SutroClient
+from ..api.job_id import check_job_id
 from ..api.listing import JobRow
 from ..api.shapes import StatusReport, epoch_seconds
 from ..errors import SutroError
@@ -214,3 +215,10 @@ def _epoch_ms(value: object) -> float:
     """An API time as epoch ms, or 0 when absent or unreadable."""
     seconds = epoch_seconds(value)
     return 0.0 if seconds is None else seconds * 1000.0
+
+
+def check_board_ids(job_ids: Iterable[str]) -> list[str]:
+    """The ids a board is made from, each checked; one string is refused, not split."""
+    if isinstance(job_ids, str):
+        raise TypeError("JobBoard takes a list of job ids; for one job use JobStatusWidget.")
+    return [check_job_id(job_id) for job_id in job_ids]

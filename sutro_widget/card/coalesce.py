@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 #: The default pause between two flushes of non-urgent changes.
 FLUSH_SECONDS = 0.5
+#: A board's saved-notebook copy (``update_display``, which redraws its live view too)
+#: is re-published at most this often while its jobs end; the last end goes at once.
+SAVED_VIEW_SECONDS = 3.0
 #: Urgent changes (final states, errors) go out at once, but at most this
 #: often: 500 jobs ending together are a few flushes of their rows, not 500.
 URGENT_GAP_SECONDS = 0.1
