@@ -9,8 +9,9 @@ fresh chromium context (Playwright, the e2e harness's helpers):
 
 - ``account``: ``seed_demo_jobs(N)``, a realistic account: a few jobs live,
   the rest finished hours to weeks ago;
-- ``live``: N jobs registered on a held ``running`` step: all live for the
-  whole run, the most a view can cost.
+- ``live``: N jobs registered on a held ``running`` step (each asked about
+  once first, so the account lists them as running): all live for the whole
+  run, the most a view can cost.
 
 The ways:
 
@@ -57,6 +58,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -128,6 +130,12 @@ def account(mix: str, jobs: int) -> tuple[Simulator, list[str]]:
     ids = [f"job-live-{i:04d}" for i in range(jobs)]
     for job_id in ids:
         sim.add_job(job_id, HELD_RUNNING, num_rows=2000)
+    # A registered job is PENDING until someone asks (its clock starts then): ask each
+    # once, before either way, so the list says RUNNING, as a real account's would.
+    headers = {"Authorization": f"Key {sim.api_key}"}
+    with httpx.Client(base_url=sim.url_v1, headers=headers, timeout=10) as http:
+        for job_id in ids:
+            http.get(f"jobs/{job_id}").raise_for_status()
     return sim, ids
 
 
