@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 import urllib.request
 import uuid
@@ -100,6 +101,27 @@ def fresh(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def a_queued_row(
+    page: Page, lab: JupyterServer, simulator: Simulator, prefix: str
+) -> tuple[str, Locator, Locator]:
+    """A fresh held job, the panel open, and the job's row once it shows "queued"."""
+    job = fresh(prefix)
+    simulator.add_job(job, HELD)
+    panel = open_panel(page, lab)
+    row = row_of(panel, job)
+    expect(row).to_have_attribute("data-state", "queued", timeout=seconds(30))
+    return job, panel, row
+
+
+def account_size(simulator: Simulator) -> int:
+    """How many jobs the account lists (list-jobs without a limit: all of them)."""
+    request = urllib.request.Request(
+        f"{simulator.url_v1}/list-jobs", headers={"Authorization": f"Key {simulator.api_key}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return len(json.load(answer)["jobs"])
+
+
 HELD = [
     Step("queued", None, "Waiting"),
     Step("running", None, "Running"),
@@ -110,11 +132,7 @@ HELD = [
 def test_the_panel_follows_the_account_live_with_no_kernel(
     lab_page: Page, lab: JupyterServer, simulator: Simulator
 ) -> None:
-    job = fresh("panel-live")
-    simulator.add_job(job, HELD)
-    panel = open_panel(lab_page, lab)
-    row = row_of(panel, job)
-    expect(row).to_have_attribute("data-state", "queued", timeout=seconds(30))
+    job, panel, row = a_queued_row(lab_page, lab, simulator, "panel-live")
     assert kernels(lab) == [], "the panel needs no kernel"
     for state in ("running", "succeeded"):
         assert simulator.advance(job) == state
@@ -128,11 +146,7 @@ def test_the_panel_follows_the_account_live_with_no_kernel(
 def test_cancel_from_the_panel_asks_first(
     lab_page: Page, lab: JupyterServer, simulator: Simulator
 ) -> None:
-    job = fresh("panel-cancel")
-    simulator.add_job(job, HELD)
-    panel = open_panel(lab_page, lab)
-    row = row_of(panel, job)
-    expect(row).to_have_attribute("data-state", "queued", timeout=seconds(30))
+    job, _, row = a_queued_row(lab_page, lab, simulator, "panel-cancel")
     row.get_by_test_id("row-fold").click()
     card = row.locator(".sutro-job-card")
     expect(card).to_have_attribute("data-state", "queued", timeout=seconds(10))
@@ -145,14 +159,33 @@ def test_cancel_from_the_panel_asks_first(
     assert simulator.request_count(job, route="v1/job-cancel") == 1
 
 
+def test_load_more_lists_the_whole_account_page_by_page(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # An account of its own that holds three pages and more before the server first lists it.
+    with Simulator() as account:
+        account.seed_demo_jobs(45)
+        total = account_size(account)
+        base = tmp_path_factory.mktemp("lab-load-more")
+        with lab_on_v1(account, base) as server, browser_page(browser) as page:
+            panel = open_panel(page, server)
+            more = panel.get_by_test_id("board-load-more")
+            expect(more).to_be_visible(timeout=seconds(30))
+            settled = "b => b.hidden || !b.disabled"  # another page, or the last: not "Loading…"
+            for _ in range(total // 20 + 2):  # list-jobs pages of 20 (server/jobs.py)
+                more.click()
+                page.wait_for_function(settled, arg=more.element_handle(), timeout=seconds(20))
+                if more.is_hidden():
+                    break
+            expect(more).to_be_hidden(timeout=seconds(20))
+            counts = panel.get_by_test_id("board-counts").inner_text()
+    assert sum(int(n) for n in re.findall(r"\d+", counts.replace(",", ""))) == total, counts
+
+
 def test_a_pinned_job_that_ends_is_announced_with_a_show_action(
     lab_page: Page, lab: JupyterServer, simulator: Simulator
 ) -> None:
-    job = fresh("panel-pin")
-    simulator.add_job(job, HELD)
-    panel = open_panel(lab_page, lab)
-    row = row_of(panel, job)
-    expect(row).to_have_attribute("data-state", "queued", timeout=seconds(30))
+    job, _, row = a_queued_row(lab_page, lab, simulator, "panel-pin")
     row.get_by_test_id("row-pin").click()
     expect(row.get_by_test_id("row-pin")).to_have_attribute("aria-pressed", "true")
     simulator.advance(job)
