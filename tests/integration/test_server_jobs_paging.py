@@ -34,7 +34,8 @@ def settled(jobs: ServerJobs, rows: int) -> dict[str, Any]:
     deadline = time.monotonic() + 20
     while True:
         snapshot = jobs.snapshot()
-        if (len(snapshot["rows"]) >= rows and not snapshot["loading"]) or time.monotonic() > deadline:
+        done = len(snapshot["rows"]) >= rows and not snapshot["loading"]
+        if done or time.monotonic() > deadline:
             return snapshot
         time.sleep(0.05)
 
