@@ -246,8 +246,10 @@ class JobBoard(HostWidget):
         if first:
             for callback in list(self._on_complete):
                 run_callback(callback, row.job_id, row.card.status)
-            # A copy redraws the board: seconds apart; the last end at once (a cell may wait).
-            (self._saved_view_pace.mark if self._outcome() is None else self.saved_view.refresh)()
+            if self._outcome() is None:  # a copy redraws the board: paced; the last end at once
+                self.saved_view.refresh_soon(self._saved_view_pace.mark)
+            else:
+                self.saved_view.refresh()
         self._coalescer.mark(urgent=urgent)
 
     def _flush(self) -> None:

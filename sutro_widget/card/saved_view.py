@@ -64,6 +64,21 @@ class SavedView:
             if _cell_running.is_set():
                 _pending[self.display_id] = self
 
+    def refresh_soon(self, schedule: Callable[[], None]) -> None:
+        """A change that need not go now: published when the running cell ends, else ``schedule``.
+
+        While a cell runs, the copy goes once, at its end, with that cell as parent
+        (a headless run keeps it). With the kernel idle, ``schedule`` (a paced
+        :meth:`refresh`) sends it: a copy redraws the live view, so not per change.
+        """
+        if not self._shown:
+            return
+        with _pending_lock:
+            if _cell_running.is_set():
+                _pending[self.display_id] = self
+                return
+        schedule()
+
     def _publish(self) -> None:
         try:
             from IPython.display import update_display
