@@ -171,6 +171,10 @@ class Job:
     status_requests: list[float] = field(default_factory=list)
     #: When a final status was last answered (a card then stops, and may ask its final cost).
     final_answered_at: float | None = None
+    #: Whether ``jobs/{id}`` ever answered for it, and when it then answered 404 (the route
+    #: gone from its deployment): the poller must ask ``job-status`` whose 404 it was.
+    details_seen: bool = False
+    details_vanished_at: list[float] = field(default_factory=list)
 
     def rows(self, now: float) -> int:
         """Rows done: ten a second while running, kept when it stops."""
@@ -271,7 +275,10 @@ class FakeSutro(httpx.AsyncBaseTransport):
         if as_job and (refusal := self._details_refusal(deployment)) is not None:
             if deployment.details == "error":  # a failing server, as far as this job goes
                 deployment.faulty_at = max(deployment.faulty_at, self._loop.now)
+            elif job.details_seen:
+                job.details_vanished_at.append(self._loop.now)
             return refusal
+        job.details_seen = job.details_seen or as_job
         job.answered = (self._loop.now, job.status)
         if job.status in FINAL:
             job.final_answered_at = self._loop.now

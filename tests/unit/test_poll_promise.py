@@ -9,7 +9,8 @@ which the poller asks instead where it exists) never run ahead of the SDK's
 budget: one per 5 s of a watch's life, plus the first, plus what the user
 asked for with Refresh, plus one for the final cost after the end. A poll
 (the first, or a Refresh) may take two requests: ``jobs/{id}`` and then
-``job-status``, to tell a 404's owner or a failed or unknown job's story.
+``job-status``, to tell a 404's owner or a failed or unknown job's story; so
+may the first poll after ``jobs/{id}``, which answered before, answers 404.
 
 A hypothesis state machine interleaves, for many jobs on up to three
 deployments (legacy and current API): every status; streams that deliver, are
@@ -250,6 +251,9 @@ class PollPromise(RuleBasedStateMachine):
         made = len(card.job.status_requests) - card.requests_before
         # The first poll and each Refresh: one poll each, of at most two requests.
         allowed = 2 + (self.loop.now - card.since) / PACE + 2 * card.refreshes
+        # A 404 from a jobs/{id} that answered before: the route went (or the job did);
+        # telling which takes one job-status request more, once.
+        allowed += sum(at >= card.since for at in card.job.details_vanished_at)
         ended = card.job.final_answered_at
         if ended is not None and ended >= card.since:
             allowed += 1  # the final cost, asked apart where the end came from job-status
@@ -278,3 +282,31 @@ PollPromise.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 test_the_poll_promise_holds = PollPromise.TestCase
+
+
+class _Picks:
+    """Stands in for hypothesis' ``data``: each draw takes the next value given."""
+
+    def __init__(self, *values: object) -> None:
+        self._values = iter(values)
+
+    def draw(self, _strategy: object) -> object:
+        return next(self._values)
+
+
+def test_a_details_route_that_vanishes_mid_watch_costs_one_request_once() -> None:
+    """The day hypothesis found (4 requests in 6 s): an unknown job, then jobs/{id} gone."""
+    machine = PollPromise()
+    try:
+        machine.first_deployment(current=True, stream="delivers")
+        first = machine.sutro.deployments["d0.sutro.test"]
+        machine.cards_at_once(_Picks(first), count=1, status="unknown")  # type: ignore[arg-type]
+        machine.time_passes(3.0)
+        machine.details_change(_Picks(first), mode="absent")  # type: ignore[arg-type]
+        machine.time_passes(3.0)
+        machine.time_passes(30.0)
+        machine.nobody_was_left_unasked()
+        machine.requests_never_run_ahead_of_the_budget()
+        assert machine.cards[0].job.details_vanished_at, "the route never vanished for the job"
+    finally:
+        machine.teardown()
