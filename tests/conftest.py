@@ -43,31 +43,6 @@ def fresh_id() -> Callable[[str], str]:
     return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def keep_files_together(items: list[pytest.Item]) -> None:
-    """Mark the files whose tests must share one worker (``--dist loadgroup``).
-
-    Browser and packaging files share a server, browser or build per file, as
-    does any file with a module-scoped fixture of its own: each stays on one
-    worker. Every other test goes to whichever worker is free, so a file of
-    several slow tests does not hold one worker while the others idle.
-    """
-    for item in items:
-        module = item.getparent(pytest.Module)
-        fixtures = getattr(item, "_fixtureinfo", None)  # pytest's own record of what it uses
-        own_module_fixture = (
-            module is not None
-            and fixtures is not None
-            and any(
-                definition.scope == "module" and definition.baseid == module.nodeid
-                for definitions in fixtures.name2fixturedefs.values()
-                for definition in definitions
-            )
-        )
-        if item.path.parent.name in ("e2e", "packaging") or own_module_fixture:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``SUTRO_TEST_PHASE`` splits the suite: ``parallel`` (xdist workers) or ``alone``.
 
@@ -75,7 +50,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     own (300 live cards); ``scripts/test`` runs them after the parallel run, with the
     machine to themselves. Unset, everything runs.
     """
-    keep_files_together(items)
     phase = os.environ.get("SUTRO_TEST_PHASE")
     if phase not in ("parallel", "alone"):
         return
