@@ -91,10 +91,8 @@ class JobBoard(HostWidget):
         self._page_size = 20
         self._closed = False
         self._coalescer = Coalescer(self._poller, self._flush)
-        self._saved_view_pace = Coalescer(
-            self._poller, lambda: self.saved_view.refresh(), SAVED_VIEW_SECONDS
-        )
         super().__init__(title=title, sync_mode=sync_mode, budget=budget_of(self._poller), **kwargs)
+        self._copy_pace = Coalescer(self._poller, self.saved_view.refresh, SAVED_VIEW_SECONDS)
         self.on_msg(self._on_browser_message)
         self._ready = True
         for job_id in ids:
@@ -243,13 +241,14 @@ class JobBoard(HostWidget):
             first = final and row.job_id not in self._completed
             if first:
                 self._completed.add(row.job_id)
+            all_ended = self._rows.keys() <= self._completed
         if first:
             for callback in list(self._on_complete):
                 run_callback(callback, row.job_id, row.card.status)
-            if self._outcome() is None:  # a copy redraws the board: paced; the last end at once
-                self.saved_view.refresh_soon(self._saved_view_pace.mark)
-            else:
+            if all_ended:  # a copy redraws the board: the last end at once, the others paced
                 self.saved_view.refresh()
+            else:
+                self.saved_view.refresh_soon(self._copy_pace.mark)
         self._coalescer.mark(urgent=urgent)
 
     def _flush(self) -> None:

@@ -60,9 +60,7 @@ class SavedView:
         if not self._shown:
             return
         self._publish()
-        with _pending_lock:
-            if _cell_running.is_set():
-                _pending[self.display_id] = self
+        self._publish_at_cell_end()
 
     def refresh_soon(self, schedule: Callable[[], None]) -> None:
         """A change that need not go now: published when the running cell ends, else ``schedule``.
@@ -71,13 +69,16 @@ class SavedView:
         (a headless run keeps it). With the kernel idle, ``schedule`` (a paced
         :meth:`refresh`) sends it: a copy redraws the live view, so not per change.
         """
-        if not self._shown:
-            return
+        if self._shown and not self._publish_at_cell_end():
+            schedule()
+
+    def _publish_at_cell_end(self) -> bool:
+        """Publish again when the running cell ends; ``False`` if no cell is running."""
         with _pending_lock:
             if _cell_running.is_set():
                 _pending[self.display_id] = self
-                return
-        schedule()
+                return True
+        return False
 
     def _publish(self) -> None:
         try:

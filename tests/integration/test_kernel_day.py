@@ -82,6 +82,20 @@ class Kernel:
         assert result["status"] == "ok", result
         return ast.literal_eval(result["data"]["text/plain"])
 
+    def saved_copies(self, timeout: float) -> Iterator[str]:
+        """Each ``update_display`` HTML the kernel publishes (what a saved notebook shows).
+
+        Until ``timeout`` seconds have passed; the caller stops early by breaking out.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                msg = self.client.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if msg["msg_type"] == "update_display_data":
+                yield str(msg["content"]["data"]["text/html"])
+
     def close(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
@@ -188,14 +202,8 @@ def test_a_kernel_that_exits_republishes_its_unfinished_cards_as_not_followed(
     wait_until(lambda: kernel.value("card.state") == "queued", 20, "the card to see the job")
     kernel.manager.request_shutdown()  # as a restart or a shutdown asks: atexit runs
     saw: list[str] = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            msg = kernel.client.get_iopub_msg(timeout=1)
-        except queue.Empty:
-            continue
-        if msg["msg_type"] == "update_display_data":
-            saw.append(msg["content"]["data"]["text/html"])  # what a saved notebook shows
-            if "Not followed" in saw[-1]:
-                break
+    for html in kernel.saved_copies(timeout=20):
+        saw.append(html)
+        if "Not followed" in html:
+            break
     assert any("Not followed" in html and "exited" in html for html in saw), saw
