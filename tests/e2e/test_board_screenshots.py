@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from sutro_widget.card.coalesce import SAVED_VIEW_SECONDS
 from sutro_widget.simulator import Simulator
 from sutro_widget.simulator.catalogue import FAILED_AT_ROW
 
@@ -148,6 +149,10 @@ def photograph_board(
         f"Row {FAILED_AT_ROW}"
     )
     expect(row(page, jobs.unknown).get_by_test_id("row-word")).to_contain_text("PAUSED")
+    # The ends just seen re-publish the board's saved copy within SAVED_VIEW_SECONDS, and
+    # JupyterLab redraws the live board from it (an unfolded row or an open confirm closes):
+    # a screenshot, not a check of timing, so let that copy land before unfolding anything.
+    page.wait_for_timeout(seconds(SAVED_VIEW_SECONDS + 1))
     saved = [save_card_screenshot(board, f"board-{theme}.png")]
 
     # The failed row unfolds into its full card, failure reason and all.
