@@ -32,6 +32,7 @@ from typing import Literal
 
 import nbformat
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sutro_widget.simulator import Simulator
@@ -656,8 +657,16 @@ def save_card_screenshot(card: Locator, filename: str) -> Path:
     """Save an element screenshot of ``card`` under docs/screenshots; return the path."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / filename
-    card.scroll_into_view_if_needed()
-    card.screenshot(path=str(path), animations="disabled", caret="hide")
+    for attempt in range(3):
+        try:
+            card.scroll_into_view_if_needed()
+            card.screenshot(path=str(path), animations="disabled", caret="hide")
+            return path
+        except PlaywrightError as error:
+            # A saved-copy update (a card's stop, a board's end) redraws the output once:
+            # the locator finds the new element on the next try.
+            if "not attached" not in str(error) or attempt == 2:
+                raise
     return path
 
 
