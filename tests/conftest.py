@@ -49,7 +49,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Tests marked ``alone`` time what a page or kernel does under a heavy load of its
     own (300 live cards); ``scripts/test`` runs them after the parallel run, with the
     machine to themselves. Unset, everything runs.
+
+    Files marked ``long`` go first: workers take files in collection order, and a
+    minute-long file picked up last would keep the run waiting on one worker.
     """
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: files stay whole
     phase = os.environ.get("SUTRO_TEST_PHASE")
     if phase not in ("parallel", "alone"):
         return

@@ -22,6 +22,8 @@ from sutro_widget.polling.poller import Poller
 from tests import hostile_servers as hostile
 from tests.helpers import run_coroutine, wait_for
 
+pytestmark = pytest.mark.long  # scheduled first: the parallel run must not end waiting on it
+
 SLOW_PLAYS = {
     "trickle": hostile.trickle(0.2),
     "endless_headers": hostile.endless_headers(0.2),

@@ -27,6 +27,8 @@ from jupyter_client.manager import KernelManager
 
 from sutro_widget.simulator import Simulator, Step
 
+pytestmark = pytest.mark.long  # scheduled first: the parallel run must not end waiting on it
+
 REPO = Path(__file__).resolve().parents[2]
 #: The promise: an interrupted wait is back at the prompt within this long.
 #: Beside other test workers on two cores the kernel shares the CPU (1.17 s seen), so the

@@ -28,6 +28,8 @@ import pytest
 from sutro_widget.simulator import Simulator
 from sutro_widget.terminal.text import display_width
 
+pytestmark = pytest.mark.long  # scheduled first: the parallel run must not end waiting on it
+
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \S+ [a-z-]+( \d+(/\d+)?)?( - .+)?$")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 CURSOR_UP = re.compile(r"\x1b\[\d+A")

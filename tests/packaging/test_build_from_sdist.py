@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 
-pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.packaging, pytest.mark.long, pytest.mark.timeout(900)]
 
 SMOKE = """
 from sutro_widget import JobStatusWidget, SutroClient

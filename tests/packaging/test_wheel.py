@@ -22,7 +22,7 @@ ROOT = Path(__file__).parents[2]
 DATA = "sutro_widget-{version}.data/data"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-pytestmark = [pytest.mark.packaging, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.packaging, pytest.mark.long, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")

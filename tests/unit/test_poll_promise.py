@@ -28,6 +28,7 @@ import math
 from typing import Any
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -48,6 +49,8 @@ from tests.virtual_sutro import (
     Job,
     VirtualTimeLoop,
 )
+
+pytestmark = pytest.mark.long  # scheduled first: the parallel run must not end waiting on it
 
 POLICY = PollPolicy()
 PACE = POLICY.budget_interval
