@@ -3,6 +3,7 @@ import type { Lifetime } from "../lifetime";
 import { canCancel } from "../parts/cancel";
 import { cardStateOf } from "../states";
 import type { Row } from "./model";
+import { viewMemory, type ViewMemory } from "../view-memory";
 
 /**
  * "Cancel all running (N)" and its inline confirm ("Cancel 3 running jobs?
@@ -65,15 +66,16 @@ function cancelAllNodes() {
   return { button, text, yes, no, confirm };
 }
 
-export function buildCancelAll(lifetime: Lifetime, send: () => void): CancelAll {
+export function buildCancelAll(lifetime: Lifetime, send: () => void, memory: ViewMemory = viewMemory({})): CancelAll {
   const n = cancelAllNodes();
   let count = 0;
   let others = 0;
-  let confirming = false;
+  let confirming = memory.confirming; // open in the widget's last view: open here too
   let requested = false;
 
   const draw = (): void => {
     if (count === 0) confirming = false;
+    memory.confirming = confirming;
     setHidden(n.button, count === 0);
     n.button.disabled = requested;
     setText(n.button, requested ? "Cancelling\u2026" : `Cancel all running (${count})`);

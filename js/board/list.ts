@@ -4,6 +4,7 @@ import type { Lifetime } from "../lifetime";
 import { lineSignature, type BoardMessage, type Row } from "./model";
 import { createRow, type RowOptions, type RowView } from "./row";
 import { sortRows, type SortMode } from "./sort";
+import { viewMemory, type ViewMemory } from "../view-memory";
 
 /**
  * The rows, paginated and updated in place, so a board of 500 jobs stays
@@ -89,6 +90,7 @@ export function buildRowList(
   lifetime: Lifetime,
   send: (content: BoardMessage) => void,
   factory: RowFactory = createRow,
+  memory: ViewMemory = viewMemory({}),
 ): RowList {
   const root = h("div", { className: "sutro-job-board__rows", testid: "board-rows", attrs: { role: "list" } });
   const showMore = h("button", {
@@ -97,10 +99,14 @@ export function buildRowList(
     attrs: { type: "button" },
   });
   showMore.hidden = true;
-  const s: ListState = { rows: [], mode: "problems", limit: PAGE, views: new Map(), expanded: new Set() };
+  // Rows the widget's last view had open open again here (Python counts one expand per view).
+  const s: ListState = { rows: [], mode: "problems", limit: PAGE, views: new Map(), expanded: new Set(memory.expanded) };
+  for (const jobId of s.expanded) send({ type: "expand", job_id: jobId });
   const onToggle = (jobId: string, open: boolean): void => {
-    if (open) s.expanded.add(jobId);
-    else s.expanded.delete(jobId);
+    for (const set of [s.expanded, memory.expanded]) {
+      if (open) set.add(jobId);
+      else set.delete(jobId);
+    }
     send({ type: open ? "expand" : "collapse", job_id: jobId });
   };
 
@@ -130,7 +136,9 @@ export function buildRowList(
     update: (rows, now) => {
       s.rows = rows;
       const present = new Set(rows.map((row) => row.job_id));
-      for (const jobId of s.expanded) if (!present.has(jobId)) s.expanded.delete(jobId);
+      for (const set of [s.expanded, memory.expanded]) {
+        for (const jobId of set) if (!present.has(jobId)) set.delete(jobId);
+      }
       draw(now);
     },
     sort: (mode, now) => {

@@ -6,6 +6,7 @@ import { buildRowList, type RowFactory } from "./list";
 import { buildLoadMore } from "./load-more";
 import { readBoardBool, readBoardString, readRows, type BoardModel, type Row } from "./model";
 import { buildSort } from "./sort";
+import { viewMemory } from "../view-memory";
 
 /**
  * Assembles the board from its pieces (js/board/, one file each) and keeps it
@@ -20,8 +21,9 @@ import { buildSort } from "./sort";
 export function startBoard(model: BoardModel, lifetime: Lifetime, factory?: RowFactory): HTMLDivElement {
   const send = model.send.bind(model);
   const header = buildHeader();
-  const list = buildRowList(lifetime, send, factory);
-  const cancelAll = buildCancelAll(lifetime, () => send({ type: "cancel_all" }));
+  const memory = viewMemory(model);
+  const list = buildRowList(lifetime, send, factory, memory);
+  const cancelAll = buildCancelAll(lifetime, () => send({ type: "cancel_all" }), memory);
   const loadMore = buildLoadMore(lifetime, () => send({ type: "load_more" }));
   header.actions.append(buildSort(lifetime, (mode) => list.sort(mode, Date.now())), cancelAll.button);
   const root = h("div", { className: "sutro-job-board", testid: "board", attrs: { role: "region", "aria-label": "Sutro jobs" } }, [

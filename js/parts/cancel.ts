@@ -2,6 +2,7 @@ import { h, setHidden, setText } from "../dom";
 import type { Lifetime } from "../lifetime";
 import { definePart, type Part, type PartContext } from "../part";
 import { cardStateOf, isActive } from "../states";
+import { viewMemory, type ViewMemory } from "../view-memory";
 
 /**
  * The Cancel button, its inline confirm step and the cancel error. Cancelling
@@ -83,12 +84,18 @@ class CancelFlow {
   /** True from "Yes" until Python answers by changing state or cancel_error. */
   requested = false;
 
-  constructor(private readonly nodes: CancelNodes) {}
+  constructor(
+    private readonly nodes: CancelNodes,
+    private readonly memory: ViewMemory,
+  ) {
+    this.confirming = memory.confirming; // open in the card's last view: open here too
+  }
 
   draw(): void {
     const { button, confirm, error } = this.nodes;
     const allowed = canCancel(this.state);
     if (!allowed) this.confirming = false;
+    this.memory.confirming = this.confirming;
     setHidden(button, !allowed);
     button.disabled = this.requested;
     setText(button, this.requested ? PENDING_LABEL : LABEL);
@@ -146,7 +153,7 @@ function listen(lifetime: Lifetime, nodes: CancelNodes, flow: CancelFlow, send: 
  */
 export function buildCancel(ctx: PartContext): Cancel {
   const nodes = cancelNodes();
-  const flow = new CancelFlow(nodes);
+  const flow = new CancelFlow(nodes, viewMemory(ctx.model));
   listen(ctx.lifetime, nodes, flow, () => ctx.model.send({ type: "cancel" }));
   const part = definePart(ctx, "cancel", ["state", "status", "cancel_error"] as const, (t) => {
     flow.update(cardStateOf(t.state, t.status), t.cancel_error);

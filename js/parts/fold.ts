@@ -1,5 +1,6 @@
 import { h, setText } from "../dom";
 import { definePart, type Part, type PartContext } from "../part";
+import { viewMemory } from "../view-memory";
 
 /**
  * The fold/unfold button. The `compact` trait sets every view's fold state
@@ -19,6 +20,9 @@ export function buildFold(ctx: PartContext, root: HTMLElement): { button: HTMLBu
   let folded = false;
   /** The compact value the last paint saw; a repaint with the same value keeps the user's choice. */
   let seen: boolean | null = null;
+  // The user's choice in the card's last view holds here too, until Python changes `compact`.
+  const memory = viewMemory(ctx.model);
+  if (memory.fold !== null) ({ folded, compact: seen } = memory.fold);
 
   const apply = (): void => {
     root.classList.toggle("sutro-job-card--folded", folded);
@@ -31,11 +35,15 @@ export function buildFold(ctx: PartContext, root: HTMLElement): { button: HTMLBu
   };
   ctx.lifetime.listen(button, "click", () => {
     folded = !folded;
+    memory.fold = seen === null ? null : { folded, compact: seen };
     apply();
   });
 
   const part = definePart(ctx, "fold", ["compact"] as const, (t) => {
-    if (t.compact !== seen) folded = t.compact;
+    if (t.compact !== seen) {
+      folded = t.compact;
+      memory.fold = null; // Python's choice now; the user's earlier one is void
+    }
     seen = t.compact;
     apply();
   });

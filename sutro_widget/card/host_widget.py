@@ -23,6 +23,7 @@ The trait values in Python are always current; only the sending waits.
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Any
 
 import anywidget
@@ -39,6 +40,10 @@ class HostWidget(anywidget.AnyWidget):
 
     #: ``thread`` (changes are sent as they happen) or ``frontend`` (sent when asked).
     sync_mode = traitlets.Unicode("thread").tag(sync=True)
+    #: This widget's name for its views (``js/view-memory.ts``): a host draws a new view
+    #: when the output is updated (the saved copy, at a job's end), and the new view
+    #: reopens what the user had open in the last one: an unfolded row, a confirm, a fold.
+    _view_key = traitlets.Unicode().tag(sync=True)
 
     #: The built module inline (a subclass's class attribute; an instance may name a URL instead).
     _esm: str
@@ -58,6 +63,10 @@ class HostWidget(anywidget.AnyWidget):
         self._esm, self._css = served_assets.code_for(self._entry, self._esm)
         super().__init__(**kwargs)
         self.on_msg(self._on_assets_offer)
+
+    @traitlets.default("_view_key")
+    def _new_view_key(self) -> str:
+        return uuid.uuid4().hex
 
     def static_html(self) -> str:
         """The self-contained HTML stand-in of the live view."""

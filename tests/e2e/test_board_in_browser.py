@@ -151,3 +151,47 @@ def test_the_sutro_jobs_magic_shows_a_board(
     )
     expect_row_state(page, jupyter, first, "succeeded")
     expect_row_state(page, jupyter, second, "failed")
+
+
+def test_a_redraw_at_a_jobs_end_keeps_the_unfolded_row_and_the_open_confirm(
+    page: Page, jupyter: JupyterServer, frontend: Frontend, simulator: Simulator
+) -> None:
+    # A job's end re-publishes the board's saved copy, which the host draws as a new view
+    # of the same widget: what the user opened in the old view is open in the new one.
+    ending, watched = fresh("job-held"), fresh("job-held")
+    show_board(
+        page,
+        jupyter,
+        f"board-redraw-{frontend}",
+        [f"from sutro_widget import JobBoard, PollPolicy\nJobBoard({[ending, watched]!r}, {FAST})"],
+    )
+    for job_id in (ending, watched):
+        expect_row_state(page, jupyter, job_id, "queued")
+        simulator.advance(job_id)
+        expect_row_state(page, jupyter, job_id, "running")
+    area = notebook_area(page)
+    row(page, watched).get_by_test_id("row-fold").click()
+    expect(row(page, watched).locator(".sutro-job-card")).to_be_visible()
+    area.get_by_test_id("board-cancel-all").click()
+    expect(area.get_by_test_id("board-cancel-all-confirm")).to_be_visible()
+    area.get_by_test_id("board").evaluate("board => { board.dataset.drawnBefore = 'yes'; }")
+
+    simulator.advance(ending)  # succeeded: the saved copy follows within SAVED_VIEW_SECONDS
+    expect_row_state(page, jupyter, ending, "succeeded")
+    wait_for(
+        page,
+        jupyter,
+        "the host to draw the board anew",
+        lambda: expect(area.locator("[data-testid=board][data-drawn-before]")).to_have_count(
+            0, timeout=seconds(STATE_TIMEOUT_S)
+        ),
+    )
+    expect(area.get_by_test_id("board")).to_have_count(1)
+    expect(row(page, watched).get_by_test_id("row-fold")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    card = row(page, watched).locator(".sutro-job-card")
+    expect(card).to_have_attribute("data-state", "running", timeout=seconds(STATE_TIMEOUT_S))
+    confirm = area.get_by_test_id("board-cancel-all-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("Cancel 1 running job?")

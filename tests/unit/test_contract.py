@@ -87,3 +87,17 @@ def test_the_parsers_read_something() -> None:
     # A guard on the guards: a reformatted TS file must not make the tests pass vacuously.
     assert len(ts_looks()) >= 16
     assert len(ts_traits()) >= 18
+
+
+def test_every_widget_names_its_views_with_a_key_the_browser_reads() -> None:
+    # js/view-memory.ts keeps what a user opened across a host's redraw, by this key.
+    from sutro_widget import JobBoard
+
+    boards = [JobBoard([]) for _ in range(3)]
+    try:
+        keys = [board.get_state("_view_key")["_view_key"] for board in boards]
+    finally:
+        for board in boards:
+            board.close()
+    assert len(set(keys)) == 3 and all(len(key) >= 16 for key in keys), keys
+    assert '"_view_key"' in (JS / "view-memory.ts").read_text(encoding="utf-8")
