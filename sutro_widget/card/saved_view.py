@@ -92,10 +92,11 @@ class SavedView:
 def _hook_current_shell() -> None:
     """Register the post-cell re-publish once per IPython shell."""
     try:
-        from IPython import get_ipython
+        from IPython.core.getipython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipywidgets
         return
-    shell = get_ipython()
+    # Typed from IPython 9 on; IPython 8 (the last on Python 3.10) leaves it untyped.
+    shell = get_ipython()  # type: ignore[no-untyped-call, unused-ignore]
     if shell is None or shell in _hooked_shells:
         return
     _hooked_shells.add(shell)
