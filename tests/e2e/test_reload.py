@@ -80,8 +80,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def saved_notebook(path: Path) -> dict[str, object]:
-    """The notebook as it is on disk now."""
-    loaded: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    """The notebook as it is on disk now (read again while the server is mid-write)."""
+    for _ in range(50):
+        try:
+            loaded: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+            return loaded
+        except json.JSONDecodeError:
+            time.sleep(0.1)
+    loaded = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
 

@@ -28,7 +28,7 @@ def test_ten_cards_on_one_job_cost_the_requests_of_one(
         assert card.wait(30) == "succeeded"
     # The same script, one card against ten: the same requests, give or take a poll.
     solo, many = requests_of(sim, alone), requests_of(sim, shared)
-    assert many["v1/jobs"] == solo["v1/jobs"]
+    assert many["v1/jobs"] <= solo["v1/jobs"] + 1  # one details fetch, not one per card
     assert many["v1/stream-job-progress"] <= solo["v1/stream-job-progress"] + 1
     assert many["status"] <= solo["status"] + 2
     assert all(card.details == ten[0].details for card in ten)
